@@ -1,0 +1,1 @@
+"""ktgs.ingest"""

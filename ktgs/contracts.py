@@ -1,0 +1,137 @@
+"""The small typed contracts that flow between stages.
+
+corpus → ingest (Document, Unit) → index (Hit) → assistant (Citation, Answer) → evals.
+Plain dataclasses owned by us; frameworks are adapted at the edges.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Document.status values
+STATUS_IN_FORCE = "in_force"      # còn hiệu lực
+STATUS_REPLACED = "replaced"      # đã bị thay thế / hết hiệu lực
+STATUS_UNKNOWN = "unknown"
+
+# Document.access values (enforced later)
+ACCESS_LEVELS = ("public", "internal", "confidential")
+
+
+@dataclass
+class Relation:
+    """A link from one document to another ("thay thế", "bãi bỏ", "sửa đổi, bổ sung", "căn cứ")."""
+
+    kind: str            # replaces | repeals | amends | cites | based_on
+    doc_number: str      # normalised number of the other document, e.g. "69-QĐ/TW"
+    doc_type: str = ""   # quy-dinh, luat, nghi-dinh, … when known
+    text: str = ""       # the phrase it was read from
+
+
+@dataclass
+class Document:
+    doc_id: str                      # stable: from the normalised number ("25-2018-QH14"), else a content hash
+    title: str = ""                  # trích yếu
+    doc_number: str = ""             # "296-QĐ/TW", "25/2018/QH14"
+    doc_type: str = ""               # luat, quy-dinh, huong-dan, de-an, thong-bao-ket-luan, …
+    issuer: str = ""
+    issued_date: str = ""            # ISO yyyy-mm-dd
+    place: str = ""
+    status: str = STATUS_UNKNOWN
+    relations: list[Relation] = field(default_factory=list)
+    access: str = "public"
+    source_path: str = ""
+    checksum: str = ""               # sha256 of the source file bytes
+    completeness: str = ""           # from the source's front matter when it says it is partial
+    recipients: list[str] = field(default_factory=list)   # "Nơi nhận"
+    signature: str = ""                                    # signature block
+    metadata: dict[str, Any] = field(default_factory=dict)  # anything else (front matter, source_url …)
+    text: str = ""                   # the full normalised text; Unit char spans index into it
+
+    def to_dict(self, with_text: bool = False) -> dict[str, Any]:
+        d = asdict(self)
+        if not with_text:
+            d.pop("text", None)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Document":
+        d = dict(d)
+        d["relations"] = [Relation(**r) for r in d.get("relations", [])]
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+    @property
+    def is_partial(self) -> bool:
+        c = self.completeness.lower()
+        return bool(c) and not c.startswith("full")
+
+
+@dataclass
+class Unit:
+    unit_id: str                     # "25-2018-QH14/dieu-30/khoan-2"
+    doc_id: str
+    path: list[str]                  # ["Chương III", "Mục 2", "Điều 30", "Khoản 2"]
+    heading: str                     # "Điều 30. Thời hạn giải quyết tố cáo"
+    text: str                        # the unit's own full text (an Điều includes its khoản)
+    level: str                       # phan | chuong | muc | dieu | khoan | diem | section | paragraph
+    order: int = 0                   # position in the document
+    parent_id: str | None = None
+    page_start: int | None = None    # 1-based pages, when the source has pages
+    page_end: int | None = None
+    char_start: int = 0              # span in Document.text
+    char_end: int = 0
+    footnotes: list[str] = field(default_factory=list)
+    breadcrumb: str = ""             # "Luật Tố cáo › Chương III › Điều 30. Thời hạn giải quyết tố cáo"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Unit":
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class ParseResult:
+    """What a reader + structure parser make of one file."""
+
+    document: Document
+    units: list[Unit]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    unit: Unit
+    score: float                     # the fused score used for ranking
+    rank: int = 0
+    dense: float | None = None
+    sparse: float | None = None
+    document: Document | None = None  # filled when the store returns document metadata
+    label: str = ""                  # human citation label
+
+
+@dataclass
+class Citation:
+    unit_id: str
+    label: str                       # "khoản 2 Điều 30 Luật Tố cáo số 25/2018/QH14"
+    quote: str                       # verbatim span of the unit text
+    doc_number: str = ""
+    quote_start: int = 0             # offsets of the quote in the unit text
+    quote_end: int = 0
+    status: str = STATUS_UNKNOWN
+    partial: bool = False
+    n: int = 0                       # the [n] used in the answer text
+
+
+@dataclass
+class Answer:
+    text: str
+    citations: list[Citation]
+    grounded: bool
+    mode: str = "extractive"
+    hits: list[Hit] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)   # milliseconds per stage
+    model_ids: dict[str, str] = field(default_factory=dict)
+    prompt_id: str = ""
+    question: str = ""
+    rewritten_question: str = ""

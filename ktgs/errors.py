@@ -1,0 +1,58 @@
+"""Typed exceptions of the library. The CLI and UI turn them into one friendly line."""
+
+
+class KtgsError(Exception):
+    """Base class: anything the user can act on."""
+
+
+class ParseError(KtgsError):
+    """A file could not be read or parsed (corrupt, encrypted, empty, wrong type …)."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class UnsupportedFormatError(ParseError):
+    pass
+
+
+class EncryptedFileError(ParseError):
+    pass
+
+
+class EmptyFileError(ParseError):
+    pass
+
+
+class FileTooLargeError(ParseError):
+    pass
+
+
+class ModelError(KtgsError):
+    """Unknown model name, missing weights, wrong checksum."""
+
+
+class ChecksumError(ModelError):
+    pass
+
+
+class IndexMismatchError(KtgsError):
+    """The index was built with another embedder or text pipeline than the one asked for."""
+
+
+class IndexNotFoundError(KtgsError):
+    pass
+
+
+class StoreError(KtgsError):
+    pass
+
+
+class LLMError(KtgsError):
+    """The language model or its endpoint failed."""
+
+
+class EvalError(KtgsError):
+    pass
