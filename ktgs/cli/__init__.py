@@ -15,6 +15,8 @@ from ktgs.errors import KtgsError
 # Command modules, each with `register(group)`. Add yours here (one line each).
 COMMAND_MODULES = (
     "ktgs.cli.parse_cmd",
+    "ktgs.cli.bench_cmd",
+    "ktgs.cli.ask_cmd",
 )
 
 

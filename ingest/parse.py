@@ -1,0 +1,243 @@
+"""One file → Document + Units: read → header metadata → closing block and footnotes → structure →
+references. Also `parse_paths` for folders (one bad file never stops the batch).
+
+Metadata precedence: the file's front matter (title, doc_number, issuer, date, doc_type, status,
+completeness) over what the header block of the text says.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ktgs.contracts import STATUS_IN_FORCE, STATUS_REPLACED, STATUS_UNKNOWN, Document, ParseResult, Unit
+from ktgs.errors import KtgsError, ParseError
+from ktgs.ingest import structure as st
+from ktgs.ingest.header import Header, parse_header
+from ktgs.ingest.raw import RawDocument
+from ktgs.ingest.references import (dedupe_relations, doc_id_from_number, doc_type_from_number,
+                                    extract_relations, normalise_doc_number)
+from ktgs.settings import Settings, load_settings
+
+SKIP_NAMES = {"readme.md", "manifest.md"}   # a folder's README/MANIFEST describe it; not documents
+_STATUS_WORDS = {"in_force": STATUS_IN_FORCE, "còn hiệu lực": STATUS_IN_FORCE, "replaced": STATUS_REPLACED,
+                 "hết hiệu lực": STATUS_REPLACED, "unknown": STATUS_UNKNOWN}
+_SUPERS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FOOTNOTE_LINE = re.compile(rf"^(?:⁽([{_SUPERS}]+)⁾|([{_SUPERS}]+))\s*(\S.*)$")
+_UNIT_BEFORE = re.compile(r"(?:^|[\s(])(?:k?m|cm|dm|mm|ha)$")
+_NOI_NHAN = re.compile(r"^Nơi\s+nhận\s*:?", re.IGNORECASE)
+_SIGN = re.compile(r"^(T/M|TM\.?|K/T|KT\.?|Q\.|TL\.?|T/L|TUQ\.?)\s+[A-ZĐÀ-Ỹ]")
+_LIST_ITEM = re.compile(r"^[-–+•]\s*\S")
+
+
+def parse_file(path: str | Path, settings: Settings | None = None) -> ParseResult:
+    from ktgs.ingest.readers import read_document   # the reader package loads its parsers lazily
+    return parse_text(read_document(path, settings or load_settings()))
+
+
+def parse_text(raw: RawDocument) -> ParseResult:
+    text = raw.text
+    warnings = list(raw.warnings)
+    header = parse_header(text)
+    lines = st.split_lines(text)
+    closing_at, recipients, signature = _closing(lines, header.body_start)
+    body = [ln for ln in lines if header.body_start <= ln.start and ln.end <= closing_at]
+    footnotes = {i for i, ln in enumerate(body) if _FOOTNOTE_LINE.match(ln.text)}
+    flow = [ln for i, ln in enumerate(body) if i not in footnotes]
+
+    doc = _document(raw, header, recipients, signature)
+    mode = st.detect_mode(flow)
+    roots = st.build_tree(flow, mode)
+    title = doc.title or doc.doc_number
+    units = _preamble(flow, roots, doc.doc_id, title, raw) + st.units_from_tree(
+        roots, mode, doc.doc_id, title, flow, raw.page_at)
+    if not roots:
+        units = _paragraph_units(flow, doc.doc_id, title, raw)
+    for i, u in enumerate(units):
+        u.order = i
+    warnings += _attach_footnotes(text, [body[i] for i in sorted(footnotes)], units)
+    if not units:
+        warnings.append("không tìm thấy nội dung nào ngoài phần đầu văn bản")
+    return ParseResult(document=doc, units=units, warnings=warnings)
+
+
+# ---- document metadata ------------------------------------------------------------------------
+
+def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str) -> Document:
+    meta = dict(raw.metadata)
+    number = str(meta.pop("doc_number", "") or h.doc_number)
+    issued = str(meta.pop("date", "") or meta.pop("issued_date", "") or h.issued_date)
+    doc_type = str(meta.pop("doc_type", "") or h.doc_type)
+    title = str(meta.pop("title", "") or h.title)
+    normal = normalise_doc_number(number)
+    if normal:
+        number = normal
+        doc_type = doc_type or doc_type_from_number(normal)
+        doc_id = doc_id_from_number(normal, issued[:4] if re.match(r"\d{4}", issued) else "")
+    else:
+        # hash of the words only: the same text read from TXT, DOCX or PDF gets the same id
+        doc_id = "doc-" + hashlib.sha256(" ".join(raw.text.split()).encode("utf-8")).hexdigest()[:12]
+    relations = extract_relations(raw.text, normal or "")
+    if title and title not in raw.text:   # a front-matter title may say "(đã được thay thế bởi …)"
+        relations = dedupe_relations(extract_relations(title, normal or "") + relations)
+    status = _STATUS_WORDS.get(str(meta.pop("status", "")).strip().lower(), "")
+    if not status:
+        replaced = any(r.kind in ("replaced_by", "repealed_by") for r in relations)
+        expired = re.search(r"(đã|bị)\s+(được\s+)?(thay thế|hết hiệu lực|bãi bỏ)", title, re.IGNORECASE)
+        status = STATUS_REPLACED if replaced or expired else STATUS_UNKNOWN
+    return Document(
+        doc_id=doc_id, title=title, doc_number=number, doc_type=doc_type,
+        issuer=str(meta.pop("issuer", "") or h.issuer), issued_date=issued,
+        place=str(meta.pop("place", "") or h.place), status=status, relations=relations,
+        access=str(meta.pop("access", "public")), source_path=raw.source_path, checksum=raw.checksum,
+        completeness=str(meta.pop("completeness", "")), recipients=recipients, signature=signature,
+        metadata={**meta, "format": raw.format}, text=raw.text,
+    )
+
+
+def mark_replaced(documents: Iterable[Document]) -> None:
+    """Across a corpus: a document another one replaces or repeals gets status 'replaced'."""
+    docs = list(documents)
+    gone = {r.doc_number for d in docs for r in d.relations if r.kind in ("replaces", "repeals")}
+    for d in docs:
+        if d.status == STATUS_UNKNOWN and d.doc_number in gone:
+            d.status = STATUS_REPLACED
+
+
+# ---- closing block, preamble, paragraphs, footnotes -------------------------------------------
+
+def _closing(lines: list[st.Line], body_start: int) -> tuple[int, list[str], str]:
+    """Where "Nơi nhận" / the signature block starts; the recipients and the signature text."""
+    tail = [ln for ln in lines if ln.text and ln.start >= body_start][-40:]
+    starts = [i for i, ln in enumerate(tail) if _NOI_NHAN.match(ln.text) or _SIGN.match(ln.text)]
+    if not starts:
+        return (lines[-1].end if lines else 0), [], ""
+    first = starts[0]
+    recipients, signature = [], []
+    in_list = False
+    for ln in tail[first:]:
+        m = _NOI_NHAN.match(ln.text)
+        if m:
+            rest = ln.text[m.end():].strip()
+            recipients += [rest.lstrip("-–+• ").rstrip(",;.")] if rest else []
+            in_list = True
+        elif in_list and _LIST_ITEM.match(ln.text):
+            recipients.append(ln.text.lstrip("-–+• ").rstrip(",;."))
+        else:
+            in_list = False
+            signature.append(ln.text)
+    return tail[first].start, recipients, "\n".join(signature)
+
+
+def _preamble(flow: list[st.Line], roots: list[st.Node], doc_id: str, title: str, raw: RawDocument) -> list[Unit]:
+    """Căn cứ and opening sentences between the header and the first heading, as one unit."""
+    if not roots or not flow:
+        return []
+    lines = [ln for ln in flow if ln.end <= roots[0].start and ln.text]
+    text = "\n".join(ln.raw for ln in lines)
+    if not lines or (len(lines) == 1 and not re.search(r"[.;:]", text)):
+        return []          # just a title line
+    start, end = lines[0].start, lines[-1].end
+    return [Unit(unit_id=f"{doc_id}/mo-dau", doc_id=doc_id, path=["Phần mở đầu"], heading="Phần mở đầu",
+                 text=text, level="paragraph", page_start=raw.page_at(start), page_end=raw.page_at(end - 1),
+                 char_start=start, char_end=end, breadcrumb=" › ".join(filter(None, [title, "Phần mở đầu"])))]
+
+
+def _heading_like(block: list[st.Line]) -> bool:
+    t = block[0].text
+    return len(block) == 1 and len(t) <= 120 and not re.search(r"[.;:!?…\]]$", t)
+
+
+def _paragraph_units(flow: list[st.Line], doc_id: str, title: str, raw: RawDocument) -> list[Unit]:
+    """A text without structure: one unit per paragraph; a short title-like line joins the next one."""
+    blocks: list[list[st.Line]] = []
+    for ln in flow:
+        if not ln.text:
+            if blocks and blocks[-1]:
+                blocks.append([])
+            continue
+        if not blocks:
+            blocks.append([])
+        blocks[-1].append(ln)
+    blocks = [b for b in blocks if b]
+    units: list[Unit] = []
+    pending: list[st.Line] = []
+    for i, block in enumerate(blocks):
+        if _heading_like(block) and i + 1 < len(blocks) and not _heading_like(blocks[i + 1]):
+            pending = block
+            continue
+        lines = pending + block
+        heading = pending[0].text if pending else ""
+        pending = []
+        n = len(units) + 1
+        start, end = lines[0].start, lines[-1].end
+        units.append(Unit(
+            unit_id=f"{doc_id}/p-{n}", doc_id=doc_id, path=[f"Đoạn {n}"], heading=heading,
+            text="\n".join(ln.raw for ln in lines), level="paragraph",
+            page_start=raw.page_at(start), page_end=raw.page_at(end - 1), char_start=start, char_end=end,
+            breadcrumb=" › ".join(filter(None, [title, heading or f"Đoạn {n}"]))))
+    return units
+
+
+def _attach_footnotes(text: str, notes: list[st.Line], units: list[Unit]) -> list[str]:
+    """Each footnote line goes to the units whose text holds its reference mark (⁽¹⁾, or a bare ⁴
+    after a word); "km²" is not a reference. Falls back to the unit around the footnote line."""
+    warnings = []
+    note_spans = [(n.start, n.end) for n in notes]
+    for note in notes:
+        m = _FOOTNOTE_LINE.match(note.text)
+        mark = m.group(1) or m.group(2)
+        body = m.group(3).strip()
+        pos = _reference_mark(text, mark, note.start, note_spans)
+        if pos is None:
+            warnings.append(f"chú thích {mark} không có dấu tham chiếu trong văn bản; gắn vào đoạn chứa nó")
+            pos = note.start
+        holders = [u for u in units if u.char_start <= pos < u.char_end and u.level not in ("phan", "chuong", "muc")]
+        for u in holders:
+            u.footnotes.append(body)
+    return warnings
+
+
+def _reference_mark(text: str, mark: str, before: int, note_spans: list[tuple[int, int]]) -> int | None:
+    def outside(p: int) -> bool:
+        return not any(s <= p < e for s, e in note_spans)
+
+    bracketed = [m.start() for m in re.finditer(re.escape(f"⁽{mark}⁾"), text) if outside(m.start())]
+    if bracketed:
+        prior = [p for p in bracketed if p < before]
+        return (prior or bracketed)[-1]
+    bare = [m.start() for m in re.finditer(rf"(?<=[^\W\d_]){re.escape(mark)}(?![{_SUPERS}⁾])", text)
+            if outside(m.start()) and not _UNIT_BEFORE.search(text[max(0, m.start() - 4):m.start()])]
+    prior = [p for p in bare if p < before]
+    return (prior or bare or [None])[-1]
+
+
+# ---- folders -----------------------------------------------------------------------------------
+
+def iter_files(paths: Iterable[str | Path]) -> list[Path]:
+    from ktgs.ingest.readers import SUPPORTED_SUFFIXES
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                          and f.name.lower() not in SKIP_NAMES and not f.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def parse_paths(paths: Iterable[str | Path], settings: Settings | None = None, progress: bool = True
+                ) -> Iterator[tuple[Path, ParseResult | None, KtgsError | None]]:
+    """Parse every supported file under `paths`; yields (path, result, None) or (path, None, error)."""
+    settings = settings or load_settings()
+    files = iter_files(paths)
+    for f in tqdm(files, desc="Phân tích", unit="tệp", disable=not progress or settings.quiet):
+        try:
+            yield f, parse_file(f, settings), None
+        except KtgsError as exc:
+            yield f, None, exc
+        except (ValueError, IndexError, KeyError) as exc:   # a parser bug must not stop the batch
+            yield f, None, ParseError(str(f), f"lỗi phân tích cấu trúc: {type(exc).__name__}: {exc}")
