@@ -21,7 +21,7 @@ ACCESS_LEVELS = ("public", "internal", "confidential")
 class Relation:
     """A link from one document to another ("thay thế", "bãi bỏ", "sửa đổi, bổ sung", "căn cứ")."""
 
-    kind: str            # replaces | repeals | amends | cites | based_on
+    kind: str            # replaces | repeals | amends | cites | based_on | replaced_by | amended_by | repealed_by
     doc_number: str      # normalised number of the other document, e.g. "69-QĐ/TW"
     doc_type: str = ""   # quy-dinh, luat, nghi-dinh, … when known
     text: str = ""       # the phrase it was read from
