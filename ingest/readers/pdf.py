@@ -1,6 +1,9 @@
 """PDF with pymupdf: the text layer page by page, OCR for pages without one.
 
-Pages are normalised one by one and joined with "\\n"; RawDocument.pages records each page's span.
+Soft-wrapped lines of one paragraph are joined back (one space) from the line geometry, see
+pdf_layout.py, also across a page break. Pages are normalised one by one and joined with "\\n" (with
+" " where a paragraph runs on to the next page, "" after a break inside "294-QĐ/TW");
+RawDocument.pages records each page's span.
 Encrypted files raise EncryptedFileError, corrupt or truncated ones ParseError.
 """
 from __future__ import annotations
@@ -11,6 +14,7 @@ import pymupdf
 
 from ktgs.errors import EncryptedFileError, ParseError
 from ktgs.ingest.raw import RawDocument
+from ktgs.ingest.readers import pdf_layout as layout
 from ktgs.ingest.readers.ocr import OCR_DPI, ocr_png, tesseract_missing
 from ktgs.ingest.text import normalise
 from ktgs.settings import Settings
@@ -39,16 +43,19 @@ def _open(path: Path, data: bytes) -> pymupdf.Document:
     return doc
 
 
-def _page_text(doc: pymupdf.Document, page_no: int, path: Path, settings: Settings,
-               warnings: list[str]) -> str:
+def _page_content(doc: pymupdf.Document, page_no: int, path: Path, settings: Settings,
+                  warnings: list[str]) -> list[layout.Line] | str:
+    """The lines of the page's text layer, else its OCR text ("" when there is none)."""
     try:
         page = doc[page_no - 1]
-        text = page.get_text("text", flags=_TEXT_FLAGS)
+        textpage = page.get_textpage(flags=_TEXT_FLAGS)
+        lines = layout.page_lines(page.get_text("dict", textpage=textpage),
+                                  page.get_text("words", textpage=textpage))
     except _PDF_ERRORS as exc:
         warnings.append(f"trang {page_no}: không đọc được lớp văn bản ({exc})")
         return ""
-    if text.strip():
-        return text
+    if lines:
+        return lines
     if not settings.ocr:
         warnings.append(f"trang {page_no}: không có lớp văn bản, OCR đang tắt (cài đặt ocr)")
         return ""
@@ -69,21 +76,50 @@ def _page_text(doc: pymupdf.Document, page_no: int, path: Path, settings: Settin
     return text
 
 
+def _paragraphs(contents: list[list[layout.Line] | str], widths: list[tuple[float, float]]
+                ) -> tuple[list[str], list[bool]]:
+    """Per page: its text with wrapped lines joined, and whether its first paragraph continues the
+    previous page's last one."""
+    text_pages = [c if isinstance(c, list) else [] for c in contents]
+    frames = layout.frames(list(zip(widths, text_pages)))
+    doc_style = layout.style(text_pages, frames)
+    texts: list[str] = []
+    runs_on: list[bool] = []
+    last: list[layout.Line] | None = None        # last paragraph of the previous page
+    last_frame = None
+    for content, frame in zip(contents, frames):
+        if isinstance(content, str):                 # OCR text (or nothing): lines kept as read
+            texts.append(normalise(content))
+            runs_on.append(False)
+            last = None
+            continue
+        paragraphs = layout.join_page(content, frame, doc_style)   # no frame: only rotated text
+        runs_on.append(last is not None and last_frame is not None and frame is not None and layout.continues(
+            last[-1], paragraphs[0][0], last_frame, frame, same_page=False, style=doc_style,
+            prev_opens=len(last) == 1))
+        texts.append(normalise("\n".join(layout.paragraph_text(p) for p in paragraphs)))
+        last, last_frame = paragraphs[-1], frame
+    return texts, runs_on
+
+
 def read(path: Path, data: bytes, settings: Settings, fmt: str = "pdf") -> RawDocument:
     doc = _open(path, data)
     warnings: list[str] = []
     parts: list[str] = []
     pages: list[tuple[int, int, int]] = []
+    separators: list[str] = []
     pos = 0
     try:
         metadata = {key: doc.metadata[src] for src, key in _META_KEYS.items()
                     if doc.metadata and doc.metadata.get(src)}
         metadata["page_count"] = doc.page_count
-        for index in range(doc.page_count):
-            page_no = index + 1
-            text = normalise(_page_text(doc, page_no, path, settings, warnings))
+        contents = [_page_content(doc, i + 1, path, settings, warnings) for i in range(doc.page_count)]
+        widths = [(doc[i].rect.x0, doc[i].rect.x1) for i in range(doc.page_count)]
+        texts, runs_on = _paragraphs(contents, widths)
+        for page_no, (text, joined) in enumerate(zip(texts, runs_on), start=1):
             if text and parts:
-                pos += 1  # the "\n" joining this page to the previous one
+                separators.append(layout.joiner(parts[-1]) if joined else "\n")
+                pos += len(separators[-1])   # what joins this page to the previous one
             start = pos
             if text:
                 parts.append(text)
@@ -91,5 +127,6 @@ def read(path: Path, data: bytes, settings: Settings, fmt: str = "pdf") -> RawDo
             pages.append((page_no, start, pos))
     finally:
         doc.close()
-    return RawDocument(text="\n".join(parts), source_path=str(path), format=fmt, checksum="",
+    text = "".join(sep + part for sep, part in zip([""] + separators, parts))
+    return RawDocument(text=text, source_path=str(path), format=fmt, checksum="",
                        pages=pages, metadata=metadata, warnings=warnings)
