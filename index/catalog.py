@@ -1,0 +1,194 @@
+"""SQLite catalog of documents, ALL their units (headings included) and ingested files.
+
+KTGS_HOME/catalog.sqlite, one file for all collections (every row carries its collection).
+Schema changes are named migrations, applied once each and recorded in `migrations`.
+The vector store holds only the units that are searched; the catalog holds every unit, so that
+hits can be shown with their Chương/Mục context and an Điều can list its khoản.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ktgs.contracts import Document, Unit
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_initial", """
+        CREATE TABLE documents (
+            collection TEXT NOT NULL, doc_id TEXT NOT NULL,
+            doc_number TEXT, doc_type TEXT, issuer TEXT, year INTEGER, status TEXT, access TEXT,
+            title TEXT, source_path TEXT, checksum TEXT,
+            data TEXT NOT NULL,               -- Document.to_dict() as JSON, without text
+            text TEXT NOT NULL DEFAULT '',    -- the full normalised text
+            PRIMARY KEY (collection, doc_id));
+        CREATE TABLE units (
+            collection TEXT NOT NULL, unit_id TEXT NOT NULL, doc_id TEXT NOT NULL,
+            parent_id TEXT, level TEXT NOT NULL, ord INTEGER NOT NULL, indexed INTEGER NOT NULL,
+            data TEXT NOT NULL,               -- Unit.to_dict() as JSON
+            PRIMARY KEY (collection, unit_id));
+        CREATE INDEX units_doc ON units (collection, doc_id, ord);
+        CREATE INDEX units_parent ON units (collection, parent_id);
+        CREATE TABLE files (
+            collection TEXT NOT NULL, path TEXT NOT NULL, checksum TEXT NOT NULL,
+            doc_id TEXT NOT NULL, ingested_at TEXT NOT NULL,
+            PRIMARY KEY (collection, path));
+    """),
+]
+
+
+@dataclass
+class FileRecord:
+    path: str
+    checksum: str
+    doc_id: str
+    ingested_at: str
+
+
+def _year(document: Document) -> int | None:
+    return int(document.issued_date[:4]) if document.issued_date[:4].isdigit() else None
+
+
+class Catalog:
+    def __init__(self, path: str | Path, collection: str):
+        self.path = Path(path)
+        self.collection = collection
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path))
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.migrate()
+
+    @classmethod
+    def open(cls, settings, collection: str | None = None) -> "Catalog":
+        return cls(settings.home_path / "catalog.sqlite", collection or settings.collection)
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet applied; return their names."""
+        with self.db:
+            self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+            done = {r[0] for r in self.db.execute("SELECT name FROM migrations")}
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+            self.db.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', '{stamp}'); COMMIT;")
+            applied.append(name)
+        return applied
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- writes -------------------------------------------------------------------------------
+    def put_document(self, document: Document, units: Iterable[Unit], indexed_levels: Iterable[str]) -> None:
+        """Replace a document and all its units (one transaction)."""
+        levels = set(indexed_levels)
+        c = self.collection
+        with self.db:
+            self._delete_document(document.doc_id)
+            self.db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (c, document.doc_id, document.doc_number, document.doc_type, document.issuer, _year(document),
+                 document.status, document.access, document.title, document.source_path, document.checksum,
+                 json.dumps(document.to_dict(), ensure_ascii=False), document.text))
+            self.db.executemany(
+                "INSERT INTO units VALUES (?,?,?,?,?,?,?,?)",
+                [(c, u.unit_id, u.doc_id, u.parent_id, u.level, u.order, int(u.level in levels),
+                  json.dumps(u.to_dict(), ensure_ascii=False)) for u in units])
+
+    def _delete_document(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM units WHERE collection=? AND doc_id=?", (self.collection, doc_id))
+        self.db.execute("DELETE FROM documents WHERE collection=? AND doc_id=?", (self.collection, doc_id))
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.db:
+            self._delete_document(doc_id)
+            self.db.execute("DELETE FROM files WHERE collection=? AND doc_id=?", (self.collection, doc_id))
+
+    def put_file(self, path: str, checksum: str, doc_id: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+                            (self.collection, path, checksum, doc_id, time.strftime("%Y-%m-%dT%H:%M:%S")))
+
+    def delete_file(self, path: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM files WHERE collection=? AND path=?", (self.collection, path))
+
+    def clear(self) -> None:
+        with self.db:
+            for table in ("units", "documents", "files"):
+                self.db.execute(f"DELETE FROM {table} WHERE collection=?", (self.collection,))
+
+    # --- reads --------------------------------------------------------------------------------
+    def files(self) -> dict[str, FileRecord]:
+        rows = self.db.execute("SELECT path, checksum, doc_id, ingested_at FROM files WHERE collection=?",
+                               (self.collection,))
+        return {r[0]: FileRecord(*r) for r in rows}
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute("SELECT data, text FROM documents WHERE collection=? AND doc_id=?",
+                              (self.collection, doc_id)).fetchone()
+        if row is None:
+            return None
+        doc = Document.from_dict(json.loads(row[0]))
+        doc.text = row[1]
+        return doc
+
+    def documents(self) -> list[Document]:
+        rows = self.db.execute("SELECT data FROM documents WHERE collection=? ORDER BY doc_type, doc_id",
+                               (self.collection,))
+        return [Document.from_dict(json.loads(r[0])) for r in rows]
+
+    def unit(self, unit_id: str) -> Unit | None:
+        row = self.db.execute("SELECT data FROM units WHERE collection=? AND unit_id=?",
+                              (self.collection, unit_id)).fetchone()
+        return Unit.from_dict(json.loads(row[0])) if row else None
+
+    def units_by_id(self, unit_ids: Iterable[str]) -> dict[str, Unit]:
+        ids = list(dict.fromkeys(unit_ids))
+        out: dict[str, Unit] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = self.db.execute(
+                f"SELECT unit_id, data FROM units WHERE collection=? AND unit_id IN ({','.join('?' * len(chunk))})",
+                (self.collection, *chunk))
+            out.update({r[0]: Unit.from_dict(json.loads(r[1])) for r in rows})
+        return out
+
+    def units(self, doc_id: str, indexed_only: bool = False) -> list[Unit]:
+        sql = "SELECT data FROM units WHERE collection=? AND doc_id=?" + (" AND indexed=1" if indexed_only else "")
+        rows = self.db.execute(sql + " ORDER BY ord", (self.collection, doc_id))
+        return [Unit.from_dict(json.loads(r[0])) for r in rows]
+
+    def unit_ids(self, doc_id: str, indexed_only: bool = True) -> list[str]:
+        sql = "SELECT unit_id FROM units WHERE collection=? AND doc_id=?" + (" AND indexed=1" if indexed_only else "")
+        return [r[0] for r in self.db.execute(sql, (self.collection, doc_id))]
+
+    def children(self, unit_id: str) -> list[Unit]:
+        rows = self.db.execute("SELECT data FROM units WHERE collection=? AND parent_id=? ORDER BY ord",
+                               (self.collection, unit_id))
+        return [Unit.from_dict(json.loads(r[0])) for r in rows]
+
+    def parents(self, unit_ids: Iterable[str]) -> dict[str, str | None]:
+        """unit_id -> parent_id for every unit given and all their ancestors."""
+        out: dict[str, str | None] = {}
+        todo = [u for u in unit_ids if u]
+        while todo:
+            chunk = [u for u in dict.fromkeys(todo) if u not in out][:500]
+            if not chunk:
+                break
+            rows = self.db.execute(
+                f"SELECT unit_id, parent_id FROM units WHERE collection=? AND unit_id IN ({','.join('?' * len(chunk))})",
+                (self.collection, *chunk)).fetchall()
+            for u in chunk:
+                out.setdefault(u, None)
+            out.update({r[0]: r[1] for r in rows})
+            todo = [p for p in (r[1] for r in rows) if p and p not in out] + [u for u in todo if u not in out]
+        return out
+
+    def count_units(self, indexed_only: bool = False) -> int:
+        sql = "SELECT COUNT(*) FROM units WHERE collection=?" + (" AND indexed=1" if indexed_only else "")
+        return self.db.execute(sql, (self.collection,)).fetchone()[0]

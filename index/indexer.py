@@ -1,0 +1,291 @@
+"""Units → Qdrant points + catalog rows; files → incremental ingest.
+
+Which units become points (INDEXED_LEVELS): dieu, khoan, section, paragraph. Heading-only units
+(phan, chuong, muc) stay in the catalog as context; điểm stay there too, inside their khoản and
+Điều text. A point's dense text is the breadcrumb (document title › Chương › Điều heading) on one
+line, then the unit's normalised text; the BM25 leg reads the same text.
+
+`index_paths()` is incremental: files whose content hash is unchanged are skipped, changed files
+are re-parsed and their old units removed before the new ones are embedded, files that vanished
+from a re-ingested folder are removed, and a file that fails is reported while the batch goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from tqdm import tqdm
+
+from ktgs.contracts import Document, Unit
+from ktgs.errors import KtgsError
+from ktgs.index.catalog import Catalog
+from ktgs.index.embedders import Embedder, get_embedder
+from ktgs.index.manifest import Manifest
+from ktgs.index.sparse import SparseEncoder
+from ktgs.index.store import Point, Store, doc_number_key, open_store
+from ktgs.settings import Settings
+
+INDEXED_LEVELS = ("dieu", "khoan", "section", "paragraph")
+EMBED_BATCH = 32
+# Dense input cap (characters, about one 512-token window of Vietnamese): a long Điều is embedded by
+# its heading and opening, its khoản carry the rest. The BM25 leg reads the whole text.
+DENSE_MAX_CHARS = 1800
+OPTIMIZE_FROM = 20_000  # points; below this a plain scan is already a few milliseconds
+_CONTAINER_TITLE = re.compile(r"^((?:Chương|Mục|Phần)\s+[^\s.:]+(?:\s+[a-zà-ỹ]+)?)[.:].*$")
+
+
+def compact_breadcrumb(crumb: str) -> str:
+    """Chương/Mục/Phần segments keep only their label: 'Luật Tố cáo › Chương III › Mục 3 › Điều 30. …'.
+
+    Their ALL-CAPS titles cost many tokens and repeat on every unit of the chapter.
+    """
+    return " › ".join(_CONTAINER_TITLE.sub(r"\1", part) for part in crumb.split(" › "))
+
+
+def dense_text(unit: Unit, document: Document | None = None) -> str:
+    """Indexed text: compact breadcrumb + '\n' + unit text (both legs read it; dense is capped)."""
+    crumb = unit.breadcrumb
+    if not crumb:
+        parts = ([document.title] if document and document.title else []) + list(unit.path[:-1])
+        crumb = " › ".join(parts + [unit.heading or (unit.path[-1] if unit.path else "")])
+    crumb = compact_breadcrumb(crumb)
+    return f"{crumb}\n{unit.text}" if crumb else unit.text
+
+
+def payload(unit: Unit, document: Document) -> dict:
+    year = document.issued_date[:4]
+    return {
+        "unit_id": unit.unit_id, "doc_id": unit.doc_id, "doc_type": document.doc_type,
+        "doc_number": document.doc_number, "doc_key": doc_number_key(document.doc_number),
+        "issuer": document.issuer, "year": int(year) if year.isdigit() else None,
+        "status": document.status, "access": document.access, "level": unit.level,
+        "parent_id": unit.parent_id,
+    }
+
+
+def configured_embedder(settings: Settings, explicit: str | None = None) -> str | None:
+    """The embedder the user asked for: an explicit name, or a non-default setting; else None."""
+    if explicit:
+        return explicit
+    return settings.embedder if settings.embedder != Settings().embedder else None
+
+
+class Indexer:
+    """Writes documents into one collection: catalog rows for all units, points for indexed ones."""
+
+    def __init__(self, settings: Settings, store: Store, catalog: Catalog, manifest: Manifest | None,
+                 embedder: Embedder | None = None, progress: bool = True):
+        self.settings, self.store, self.catalog, self.manifest = settings, store, catalog, manifest
+        self._embedder = embedder
+        self.progress = progress and not settings.quiet
+        self.manifest_path = Manifest.path_for(settings)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: str | Embedder | None = None, rebuild: bool = False,
+             store: Store | None = None, progress: bool = True) -> "Indexer":
+        """Open (or, with rebuild, wipe) the collection; check the manifest before any work."""
+        store = store or open_store(settings)
+        catalog = Catalog.open(settings)
+        path = Manifest.path_for(settings)
+        obj = embedder if embedder is not None and not isinstance(embedder, str) else None
+        wanted = obj.name if obj else configured_embedder(settings, embedder)
+        if rebuild:
+            store.drop()
+            catalog.clear()
+            path.unlink(missing_ok=True)
+        manifest = Manifest.load(path) if path.is_file() else None
+        if manifest is not None:
+            manifest.check_pipeline()
+            manifest.check_embedder(wanted)
+            if not store.exists():
+                catalog.clear()  # the vectors are gone: start the collection again
+                path.unlink()
+                manifest = None
+        if manifest is None:
+            if store.exists():  # vectors without a manifest cannot be trusted: start again
+                store.drop()
+                catalog.clear()
+            obj = obj or get_embedder(wanted or settings.embedder)
+        return cls(settings, store, catalog, manifest, obj, progress)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.manifest.embedder)
+        return self._embedder
+
+    def close(self) -> None:
+        self.store.close()
+        self.catalog.close()
+
+    def remove(self, doc_id: str) -> int:
+        """Remove a document's points and catalog rows; return how many points went."""
+        ids = self.catalog.unit_ids(doc_id, indexed_only=True)
+        self.store.delete(ids)
+        self.catalog.delete_document(doc_id)
+        return len(ids)
+
+    def add(self, items: Sequence[tuple[Document, Sequence[Unit]]]) -> int:
+        """Index documents (replacing any with the same doc_id); return the number of points written."""
+        levels = self.manifest.indexed_levels if self.manifest else list(INDEXED_LEVELS)
+        work = []
+        for document, units in items:
+            chosen = [u for u in units if u.level in levels and u.text.strip()]
+            texts = [dense_text(u, document) for u in chosen]
+            work.append((document, units, chosen, texts))
+        encoder = SparseEncoder()
+        analysed = [[encoder.document_terms(t) for t in texts] for _, _, _, texts in work]
+        if self.manifest is None:
+            lengths = [n for doc in analysed for _, n in doc]
+            self._create(sum(lengths) / max(len(lengths), 1), levels)
+        encoder = SparseEncoder(self.manifest.avgdl, self.manifest.k1, self.manifest.b, self.manifest.saturate)
+        total = sum(len(c) for _, _, c, _ in work)
+        written = 0
+        with tqdm(total=total, unit="unit", desc="Nhúng", disable=not self.progress) as bar:
+            for (document, units, chosen, texts), terms in zip(work, analysed):
+                self.remove(document.doc_id)
+                for i in range(0, len(chosen), EMBED_BATCH):
+                    vectors = self.embedder.embed_documents([t[:DENSE_MAX_CHARS] for t in texts[i:i + EMBED_BATCH]])
+                    self.store.upsert([
+                        Point(u.unit_id, vec, encoder.weigh(*t), payload(u, document))
+                        for u, vec, t in zip(chosen[i:i + EMBED_BATCH], vectors, terms[i:i + EMBED_BATCH])])
+                    bar.update(len(vectors))
+                self.catalog.put_document(document, units, levels)
+                written += len(chosen)
+        self.manifest.save(self.manifest_path)
+        return written
+
+    def _create(self, avgdl: float, levels: Sequence[str]) -> None:
+        emb = self.embedder if self._embedder is not None else get_embedder(self.settings.embedder)
+        self._embedder = emb
+        if not self.store.exists():
+            self.store.create(emb.dim)
+        self.manifest = Manifest(collection=self.settings.collection, embedder=emb.name, dim=emb.dim,
+                                 avgdl=round(avgdl, 3), backend=self.store.name.split(":")[0],
+                                 indexed_levels=list(levels))
+
+
+def index_units(items: Iterable[tuple[Document, Sequence[Unit]]], settings: Settings,
+                embedder: str | Embedder | None = None, rebuild: bool = False, store: Store | None = None,
+                progress: bool = True) -> int:
+    """Index already-parsed documents (e.g. ALQAC articles turned into Units); return points written."""
+    indexer = Indexer.open(settings, embedder=embedder, rebuild=rebuild, store=store, progress=progress)
+    try:
+        return indexer.add(list(items))
+    finally:
+        indexer.close()
+
+
+@dataclass
+class IngestReport:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)     # (path, reason)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    units_indexed: int = 0          # points embedded in this run
+    units_removed: int = 0
+    points_total: int = 0           # points in the store afterwards
+    seconds: float = 0.0
+
+    @property
+    def units_per_s(self) -> float:
+        return self.units_indexed / self.seconds if self.seconds else 0.0
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """Files to ingest (folders scanned recursively, README/MANIFEST skipped) and the folders given."""
+    from ktgs.ingest.parse import iter_files
+
+    resolved = [Path(p).expanduser().resolve() for p in paths]
+    files = [f.resolve() for f in iter_files(resolved)]
+    return list(dict.fromkeys(files)), [p for p in resolved if p.is_dir()]
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _newly_replaced(catalog: Catalog, parsed) -> list[tuple[Document, list[Unit]]]:
+    """Catalogued documents that a newly parsed one replaces: re-indexed with status 'replaced'."""
+    from ktgs.ingest.parse import mark_replaced
+
+    new_ids = {r.document.doc_id for _, _, r in parsed}
+    old = [d for d in catalog.documents() if d.doc_id not in new_ids]
+    before = {d.doc_id: d.status for d in old}
+    mark_replaced([r.document for _, _, r in parsed] + old)
+    out = []
+    for d in old:
+        if d.status != before[d.doc_id]:
+            full = catalog.document(d.doc_id)
+            full.status = d.status
+            out.append((full, catalog.units(d.doc_id)))
+    return out
+
+
+def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool = True, rebuild: bool = False,
+                embedder: str | Embedder | None = None, store: Store | None = None) -> IngestReport:
+    """Parse and index files and folders incrementally; see the module docstring."""
+    from ktgs.ingest.parse import parse_file
+
+    t0 = time.perf_counter()
+    report = IngestReport()
+    indexer = Indexer.open(settings, embedder=embedder, rebuild=rebuild, store=store, progress=progress)
+    try:
+        files, folders = discover(paths)
+        known = indexer.catalog.files()
+        current = {str(f) for f in files}
+        for path, rec in known.items():  # vanished from a folder given again
+            if path not in current and any(Path(path).is_relative_to(d) for d in folders):
+                report.units_removed += indexer.remove(rec.doc_id)
+                indexer.catalog.delete_file(path)
+                report.removed.append(path)
+        owners = {rec.doc_id: p for p, rec in indexer.catalog.files().items()}
+        parsed = []
+        for f in tqdm(files, unit="tệp", desc="Đọc", disable=not indexer.progress):
+            path, checksum = str(f), _sha256(f)
+            rec = known.get(path)
+            if rec and checksum and rec.checksum == checksum:
+                report.unchanged.append(path)
+                continue
+            try:
+                result = parse_file(f, settings)
+            except KtgsError as exc:
+                report.failed.append((path, str(getattr(exc, "reason", exc))))
+                continue
+            except (ValueError, IndexError, KeyError) as exc:  # a parser bug must not stop the batch
+                report.failed.append((path, f"lỗi phân tích cấu trúc: {type(exc).__name__}: {exc}"))
+                continue
+            doc_id = result.document.doc_id
+            if owners.get(doc_id, path) != path:
+                report.failed.append((path, f"trùng mã văn bản {doc_id} với tệp {owners[doc_id]}"))
+                continue
+            if rec and rec.doc_id != doc_id:
+                report.units_removed += indexer.remove(rec.doc_id)
+            owners[doc_id] = path
+            (report.changed if rec else report.new).append(path)
+            if result.warnings:
+                report.warnings[path] = list(result.warnings)
+            parsed.append((path, checksum, result))
+        if parsed:
+            items = [(r.document, r.units) for _, _, r in parsed] + _newly_replaced(indexer.catalog, parsed)
+            report.units_indexed = indexer.add(items)
+            for path, checksum, r in parsed:
+                indexer.catalog.put_file(path, checksum or r.document.checksum, r.document.doc_id)
+        elif indexer.manifest is not None:
+            indexer.manifest.save(indexer.manifest_path)
+        report.points_total = indexer.store.count() if indexer.store.exists() else 0
+        if parsed and report.points_total >= OPTIMIZE_FROM and hasattr(indexer.store, "optimize"):
+            indexer.store.optimize()   # build HNSW now rather than search unindexed segments
+    finally:
+        indexer.close()
+    report.seconds = time.perf_counter() - t0
+    return report
