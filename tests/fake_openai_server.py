@@ -1,0 +1,140 @@
+"""A small stand-in for an OpenAI-compatible LLM server, for tests (real HTTP on 127.0.0.1).
+
+Implements GET /v1/models and POST /v1/chat/completions (plain JSON and stream=true SSE) the way
+the OpenAI API shapes them. The "model" it is asked for picks the canned behaviour:
+
+- ``fake-good``: quotes the first sentence of evidence [1] from the prompt and cites [1];
+- ``fake-bad``: cites [9] (no such evidence) and quotes words that are in no unit;
+- ``fake-mixed``: one good sentence (as fake-good) and one fabricated quote cited as [1];
+- ``fake-refuse``: says it found nothing ("Không tìm thấy căn cứ trong kho văn bản.").
+A rewrite request (prompt ending "Câu hỏi độc lập:") gets the previous question with its subject
+swapped for the follow-up's.
+Anything else is answered with a 404 error object like the real API's.
+Every request body is kept in ``server.requests`` for assertions on what was sent.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODELS = ("fake-good", "fake-bad", "fake-mixed", "fake-refuse")
+FABRICATED = "thời hạn giải quyết là 90 ngày làm việc kể từ ngày nộp đơn"
+_EVIDENCE_RE = re.compile(r"^\[1\] [^\n]*\n(.+?)(?:\n\n\[2\]|\n\nCâu hỏi:|\Z)", re.S | re.M)
+_ENUM_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[IVX]+\.|-)\s+")
+
+
+def first_sentence(user_text: str) -> str:
+    """The first sentence of evidence [1] in a prompt built by ktgs.assistant.prompts."""
+    m = _EVIDENCE_RE.search(user_text)
+    if not m:
+        return ""
+    for line in m.group(1).splitlines():
+        line = _ENUM_RE.sub("", line.strip())
+        sentence = re.split(r"(?<=[.;:])\s", line)[0].rstrip(" .;:")
+        if len(sentence) > 15:
+            return sentence
+    return ""
+
+
+def canned_rewrite(user_text: str) -> str:
+    """For the rewrite prompt: the previous question with "tố cáo" swapped for the follow-up's
+    subject ("còn khiếu nại thì sao?" → "khiếu nại")."""
+    previous = re.findall(r"^Hỏi: (.+)$", user_text, re.M)[-1]
+    follow = re.search(r"^Câu hỏi tiếp theo: (.+)$", user_text, re.M).group(1)
+    subject = re.sub(r"^(?:còn|vậy còn)\s+|\s*thì sao\??$", "", follow.strip())
+    return previous.replace("tố cáo", subject)
+
+
+def canned_answer(model: str, messages: list[dict]) -> str:
+    user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+    if "Câu hỏi độc lập:" in user:
+        return canned_rewrite(user)
+    if model == "fake-refuse":
+        return "Không tìm thấy căn cứ trong kho văn bản."
+    good = f"Theo căn cứ [1]: “{first_sentence(user)}” [1]."
+    if model == "fake-good":
+        return good
+    if model == "fake-bad":
+        return f"Căn cứ [9] quy định “{FABRICATED}” [9]. Ngoài ra “{FABRICATED}” [1]."
+    return f"{good} Ngoài ra, “{FABRICATED}” [1]."
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: "FakeOpenAIServer"
+
+    def log_message(self, *args) -> None:      # keep test output quiet
+        pass
+
+    def _json(self, status: int, body: dict) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/") == "/v1/models":
+            self._json(200, {"object": "list", "data": [
+                {"id": m, "object": "model", "created": 0, "owned_by": "ktgs-tests"} for m in MODELS]})
+        else:
+            self._json(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
+
+    def do_POST(self) -> None:
+        if self.path.rstrip("/") != "/v1/chat/completions":
+            self._json(404, {"error": {"message": f"no route {self.path}", "type": "invalid_request_error"}})
+            return
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        self.server.requests.append(body)
+        model = body.get("model", "")
+        if model not in MODELS:
+            self._json(404, {"error": {"message": f"The model `{model}` does not exist.",
+                                       "type": "invalid_request_error", "code": "model_not_found"}})
+            return
+        text = canned_answer(model, body.get("messages", []))
+        created = int(time.time())
+        if not body.get("stream"):
+            self._json(200, {
+                "id": "chatcmpl-fake", "object": "chat.completion", "created": created, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                             "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        pieces = [{"role": "assistant", "content": ""}] + [{"content": w} for w in re.findall(r"\S+\s*", text)]
+        for i, delta in enumerate(pieces):
+            chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": created,
+                     "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode("utf-8"))
+            self.wfile.flush()
+        done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode("utf-8"))
+        self.wfile.flush()
+
+
+class FakeOpenAIServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[dict] = []
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+    def __enter__(self) -> "FakeOpenAIServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+        self.server_close()
