@@ -16,7 +16,14 @@ from ktgs.errors import KtgsError
 COMMAND_MODULES = (
     "ktgs.cli.parse_cmd",
     "ktgs.cli.bench_cmd",
+    "ktgs.cli.ingest_cmd",
+    "ktgs.cli.search_cmd",
+    "ktgs.cli.models_cmd",
+    "ktgs.cli.bench_embed_cmd",
     "ktgs.cli.ask_cmd",
+    "ktgs.cli.serve_cmd",
+    "ktgs.cli.eval_cmd",
+    "ktgs.cli.quiz_cmd",
 )
 
 

@@ -1,0 +1,248 @@
+"""The Gradio app: five tabs in Vietnamese over one `UIContext` that holds what is loaded once.
+
+`build_app(settings)` returns the gr.Blocks; `launch(settings, host, port)` serves it (no share
+links, no analytics, no external fonts: the page must render offline). Callbacks in the tab
+modules only parse inputs, call the library through the context and render HTML.
+"""
+from __future__ import annotations
+
+import contextvars
+import os
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ktgs.contracts import Document, Hit, Unit
+from ktgs.errors import IndexNotFoundError, KtgsError
+from ktgs.settings import Settings
+
+ASSETS_CSS = Path(__file__).with_name("assets.css")
+TITLE = "ktgs — Tra cứu văn bản & hỏi đáp có trích dẫn"
+SYSTEM_FONTS = ["Noto Sans", "DejaVu Sans", "Segoe UI", "Arial", "sans-serif"]
+MONO_FONTS = ["DejaVu Sans Mono", "Consolas", "monospace"]
+
+MODE_LABELS = {"extractive": "Trích dẫn (không dùng LLM)", "local": "LLM cục bộ", "openai": "Máy chủ LLM"}
+
+
+class UIContext:
+    """What the UI loads once and shares between sessions: settings, searcher, assistant.
+
+    The index (Qdrant Edge shard, SQLite catalog, Q&A log) is owned by ONE library thread: every
+    callback goes through `call()` / `stream()`, which run the library there. Gradio serves events
+    from a pool of worker threads, and SQLite connections may not cross threads; one owner also
+    serialises writers (ingest, eval runs) against readers.
+    """
+
+    def __init__(self, settings: Settings, assistant: Any = None):
+        self.settings = settings
+        self._assistant = assistant
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ktgs-library")
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run fn(*args, **kwargs) on the library thread and return its result (or raise its error)."""
+        if threading.current_thread().name.startswith("ktgs-library"):
+            return fn(*args, **kwargs)
+        # the caller's context travels along (Gradio's progress tracking lives in a context variable)
+        return self._worker.submit(contextvars.copy_context().run, fn, *args, **kwargs).result()
+
+    def stream(self, make: Callable[[], Iterator[Any]]) -> Iterator[Any]:
+        """Iterate the generator `make()` on the library thread, yielding its items here as they come."""
+        items: "queue.Queue[tuple[str, Any]]" = queue.Queue()
+
+        def pump() -> None:
+            try:
+                for item in make():
+                    items.put(("item", item))
+            except BaseException as exc:  # handed to the caller's thread and re-raised there
+                items.put(("error", exc))
+            else:
+                items.put(("done", None))
+
+        self._worker.submit(contextvars.copy_context().run, pump)
+        while True:
+            kind, value = items.get()
+            if kind == "item":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+
+    def close(self) -> None:
+        self.call(self.reopen)
+        self._worker.shutdown(wait=True)
+
+
+    # -- loaded once (library thread only) ----------------------------------------------------
+    @property
+    def assistant(self) -> Any:
+        if self._assistant is None:
+            from ktgs.assistant.ask import Assistant
+
+            self._assistant = Assistant.open(self.settings)
+        return self._assistant
+
+    @property
+    def searcher(self) -> Any:
+        return self.assistant.searcher
+
+    def warm_up(self) -> None:
+        """Open the index and load the embedder now rather than on the first question."""
+        self.call(lambda: self.searcher.search("khởi động", k=1))
+
+    def reopen(self) -> None:
+        """Close the loaded searcher (call on the library thread); the next use opens the index again."""
+        if self._assistant is not None:
+            searcher = getattr(self._assistant, "_searcher", None)
+            if searcher is not None:
+                searcher.close()
+            self._assistant.close()
+        self._assistant = None
+
+    def exclusive(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a writer (ingest, eval run) on the library thread with the searcher closed."""
+        def run() -> Any:
+            self.reopen()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.reopen()
+        return self.call(run)
+
+    # -- library calls, routed to the library thread ----------------------------------------
+    def ask_stream(self, question: str, history: list, mode: str) -> Iterator[Any]:
+        return self.stream(lambda: self.assistant.ask_stream(question, history=history, mode=mode))
+
+    def search(self, query: str, **kwargs: Any) -> list[Hit]:
+        return self.call(lambda: self.searcher.search(query, **kwargs))
+
+    def documents(self) -> list[Document]:
+        def run() -> list[Document]:
+            try:
+                return list(self.searcher.documents())
+            except IndexNotFoundError:
+                return []
+        return self.call(run)
+
+    def index_status(self) -> str:
+        """One line for the header: how many documents, or what to do when the index is empty."""
+        docs = self.documents()
+        if not docs:
+            return ("Kho văn bản trống: chạy `ktgs ingest corpus/` hoặc tải văn bản lên ở thẻ «Văn bản».")
+        return f"Kho văn bản: {len(docs)} văn bản."
+
+    def find_unit(self, unit_id: str) -> Unit | None:
+        return self.call(lambda: self.searcher.get_unit(unit_id))
+
+    def unit(self, unit_id: str) -> Unit:
+        unit = self.find_unit(unit_id)
+        if unit is None:
+            raise KtgsError(f"không tìm thấy đơn vị {unit_id} trong kho")
+        return unit
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.call(lambda: self.searcher.get_document(doc_id))
+
+    def children(self, unit_id: str) -> list[Unit]:
+        return self.call(lambda: list(self.searcher.children(unit_id)))
+
+    def units_of(self, doc_id: str) -> list[Unit]:
+        return self.call(lambda: list(self.searcher.units(doc_id)))
+
+    def label(self, unit: Unit, document: Document | None) -> tuple[str, list[str]]:
+        from ktgs.ingest.labels import citation_label, label_notes
+
+        if document is None:
+            return unit.heading or unit.unit_id, []
+        return citation_label(unit, document), label_notes(document)
+
+    # -- answer modes ------------------------------------------------------------------------
+    def mode_availability(self) -> dict[str, str]:
+        """mode → "" when usable, else the reason it is not (shown next to the option)."""
+        out = {"extractive": ""}
+        try:
+            from ktgs.assistant.llm import local_model_file
+
+            has_gguf = local_model_file(self.settings).is_file()
+        except (KtgsError, ImportError):   # no model registry / unknown model: not configured
+            has_gguf = False
+        try:
+            import llama_cpp  # noqa: F401  (only whether it is installed)
+
+            has_runtime = True
+        except ImportError:
+            has_runtime = False
+        out["local"] = "" if has_gguf and has_runtime else (
+            "chưa cài llama-cpp-python" if has_gguf else "chưa tải mô hình (ktgs models fetch …)")
+        out["openai"] = "" if self.settings.llm_url else "chưa đặt KTGS_LLM_URL"
+        return out
+
+    def mode_choices(self) -> list[tuple[str, str]]:
+        avail = self.mode_availability()
+        return [(MODE_LABELS[m] + (f" — {why}" if why else ""), m) for m, why in avail.items()]
+
+    def default_mode(self) -> str:
+        mode = self.settings.answer_mode
+        return mode if not self.mode_availability().get(mode, "x") else "extractive"
+
+
+def app_css(ctx: UIContext) -> str:
+    """The stylesheet, plus rules that grey out answer modes that are not configured."""
+    css = ASSETS_CSS.read_text(encoding="utf-8")
+    for mode, why in ctx.mode_availability().items():
+        if why:
+            css += (f'\n#ktgs-mode label:has(input[value="{mode}"]) '
+                    "{ opacity: .45; pointer-events: none; cursor: not-allowed; }")
+    return css
+
+
+def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
+    """The five tabs as one gr.Blocks (not launched)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio as gr
+
+    from ktgs.assistant.ui import tab_chat, tab_documents, tab_eval, tab_quiz, tab_search
+
+    ctx = ctx or UIContext(settings)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        with gr.Row(elem_id="ktgs-header"):
+            gr.HTML('<div class="ktgs-brand">ktgs · Tra cứu văn bản và hỏi đáp có trích dẫn</div>')
+            status = gr.HTML('<div class="ktgs-status" id="ktgs-index-status"></div>')
+        with gr.Tabs():
+            tab_chat.build(ctx)
+            tab_search.build(ctx)
+            tab_documents.build(ctx)
+            tab_quiz.build(ctx)
+            tab_eval.build(ctx)
+
+        def header_status() -> str:
+            from ktgs.assistant.ui.render import esc
+
+            return f'<div class="ktgs-status" id="ktgs-index-status">{esc(ctx.index_status())}</div>'
+
+        demo.load(header_status, None, status)
+    demo.ktgs_context = ctx
+    return demo
+
+
+def theme() -> Any:
+    import gradio as gr
+
+    return gr.themes.Default(primary_hue="red", secondary_hue="amber", neutral_hue="slate",
+                             font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+
+
+def launch(settings: Settings, host: str | None = None, port: int | None = None,
+           block: bool = True, ctx: UIContext | None = None, quiet: bool = False) -> Any:
+    """Serve the app on host:port (127.0.0.1:7860 by default). Returns the Blocks when not blocking."""
+    ctx = ctx or UIContext(settings)
+    demo = build_app(settings, ctx)
+    demo.queue(default_concurrency_limit=2)
+    demo.launch(server_name=host or settings.host, server_port=port or settings.port, share=False,
+                inbrowser=False, prevent_thread_lock=not block, quiet=quiet, show_error=True,
+                footer_links=[], theme=theme(), css=app_css(ctx),
+                allowed_paths=[str(settings.home_path / "evals")], ssr_mode=False, pwa=False,
+                mcp_server=False)
+    return demo
