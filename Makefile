@@ -36,11 +36,22 @@ test: install
 test-fast: install
 	$(PY) -m pytest -q -m "unit"
 
-eval: install
-	$(KTGS) eval retrieval --dataset alqac --split dev --mode hybrid
+SHARED ?= $(CURDIR)/../shared
 
+# Full benchmarks (tens of minutes on 2 cores): ALQAC dev side by side, the gold set answered,
+# then the quality floors. Reports land in $(KTGS_HOME)/evals/<run>/.
+eval: install
+	$(KTGS) eval run --dataset alqac --config bm25 --config dense --config hybrid
+	$(KTGS) eval run --dataset de-an-and-laws --corpus $(SHARED)/corpus --config extractive
+	$(PY) -m pytest -q -m eval
+
+# Speed: parsing, embedding, search latency (over the shared laws + the seed, in a separate
+# KTGS_HOME so the user's index is untouched) and Qdrant Edge vs qdrant-client.
 bench: bench-ingest
-	$(KTGS) bench search
+	$(KTGS) bench embed
+	KTGS_HOME=$(KTGS_HOME)/bench $(KTGS) ingest $(SHARED)/corpus/luat-*-QH1[34].md corpus/
+	KTGS_HOME=$(KTGS_HOME)/bench $(KTGS) bench search --repeat 3
+	$(KTGS) bench search --stores --sizes 10000,50000 --corpus $(SHARED)/corpus
 
 bench-ingest: install
 	$(KTGS) bench ingest

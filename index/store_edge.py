@@ -18,6 +18,17 @@ _BATCH = 256
 _OPEN: dict[str, list] = {}   # resolved path -> [shard, users]
 
 
+def _load_shard(q, path: Path):
+    """Open an existing shard; a WAL held by another process becomes a StoreError that says so."""
+    try:
+        return q.EdgeShard.load(str(path))
+    except Exception as exc:  # qdrant_edge raises a bare Exception with the Rust error text
+        if "WAL" in str(exc) and "WouldBlock" in str(exc):
+            raise StoreError(f"chỉ mục {path} đang được một tiến trình khác dùng (ví dụ `ktgs serve`); "
+                             "hãy dừng tiến trình đó rồi chạy lại") from exc
+        raise StoreError(f"không mở được chỉ mục Qdrant Edge tại {path}: {exc}") from exc
+
+
 class EdgeStore:
     """A Qdrant Edge shard at `path` (KTGS_HOME/qdrant-edge/<collection>)."""
 
@@ -50,7 +61,7 @@ class EdgeStore:
             elif not self.exists():
                 raise StoreError(f"no Qdrant Edge index at {self.path}")
             else:
-                self._attach(self._q.EdgeShard.load(str(self.path)))
+                self._attach(_load_shard(self._q, self.path))
         return self._shard
 
     def create(self, dim: int) -> None:

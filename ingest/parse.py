@@ -78,8 +78,7 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
         doc_type = doc_type or doc_type_from_number(normal)
         doc_id = doc_id_from_number(normal, issued[:4] if re.match(r"\d{4}", issued) else "")
     else:
-        # hash of the words only: the same text read from TXT, DOCX or PDF gets the same id
-        doc_id = "doc-" + hashlib.sha256(" ".join(raw.text.split()).encode("utf-8")).hexdigest()[:12]
+        doc_id = _unnumbered_doc_id(doc_type, title, issued, raw.text)
     relations = extract_relations(raw.text, normal or "")
     if title and title not in raw.text:   # a front-matter title may say "(đã được thay thế bởi …)"
         relations = dedupe_relations(extract_relations(title, normal or "") + relations)
@@ -96,6 +95,17 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
         completeness=str(meta.pop("completeness", "")), recipients=recipients, signature=signature,
         metadata={**meta, "format": raw.format}, text=raw.text,
     )
+
+
+def _unnumbered_doc_id(doc_type: str, title: str, issued: str, text: str) -> str:
+    """An id for a document without a number (a Đề án, a report): stable across edits of its body.
+
+    Keyed on type + title (+ date) when there is a title, so a corrected typo in the text does not
+    orphan quiz items, logs and gold sets that cite its units; on the words of the whole text
+    otherwise. Either way the same document read from TXT, DOCX or PDF gets the same id.
+    """
+    key = " ".join(f"{doc_type}|{title.lower()}|{issued}".split()) if title else " ".join(text.split())
+    return "doc-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 def mark_replaced(documents: Iterable[Document]) -> None:

@@ -64,7 +64,9 @@ def test_e5_shapes_normalised_and_relevance(e5, passages):
 
 def test_e5_golden_first_dims(e5):
     q = e5.embed_query(QUERY)
-    np.testing.assert_allclose(q[:4], [0.0316945, -0.0495077, -0.0165378, -0.0971734], atol=1e-4)
+    # q4 kernels take a different SIMD path per CPU: two machines here differ by up to 5e-4 on these
+    # dims; a wrong model, prefix or pooling moves them by ~1e-2 or more.
+    np.testing.assert_allclose(q[:4], [0.0316945, -0.0495077, -0.0165378, -0.0971734], atol=2e-3)
 
 
 def test_folder_that_is_not_a_model_gives_model_error(tmp_path):

@@ -148,3 +148,32 @@ def test_edge_stores_on_one_path_share_the_open_shard(tmp_path, points):
     third = EdgeStore(tmp_path / "shared")
     assert third.count() == 3
     third.drop()
+
+
+def test_edge_index_held_by_another_process_is_a_clear_store_error(tmp_path, points):
+    import subprocess
+    import sys
+    import time
+
+    from ktgs.errors import StoreError
+
+    path = tmp_path / "edge"
+    s = EdgeStore(path)
+    s.create(DIM)
+    s.upsert(points[:3])
+    s.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from ktgs.index.store_edge import EdgeStore; "
+         f"s = EdgeStore({str(path)!r}); s.count(); print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        other = EdgeStore(path)
+        with pytest.raises(StoreError, match="đang được một tiến trình khác dùng"):
+            other.count()
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.2)
+    assert EdgeStore(path).count() == 3   # the index survives and opens once the holder is gone
