@@ -85,7 +85,7 @@ def prepare_index(dataset: Dataset, settings: Settings, keep: set[str] | None = 
         index_paths([corpus], es, progress=progress, embedder=settings.embedder)
         return es
     stamp = {"corpus_sha256": corpus_checksum(corpus), "embedder": settings.embedder,
-             "subset": None if keep is None else sorted(keep)}
+             "pipeline": pipeline_versions(), "subset": None if keep is None else sorted(keep)}
     cache = es.path(f"{es.collection}.eval-cache.json")
     if cache.is_file() and Manifest.path_for(es).is_file():
         if json.loads(cache.read_text(encoding="utf-8")) == stamp:
@@ -96,6 +96,14 @@ def prepare_index(dataset: Dataset, settings: Settings, keep: set[str] | None = 
     index_units(items, es, embedder=settings.embedder, rebuild=True, progress=progress)
     cache.write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
     return es
+
+
+def pipeline_versions() -> dict[str, str]:
+    """Text-pipeline versions: when one changes, a cached eval index is rebuilt, not refused."""
+    from ktgs.index.sparse import SPARSE_VERSION
+    from ktgs.ingest.text import NORMALISER_VERSION, SEGMENTER_VERSION
+
+    return {"normaliser": NORMALISER_VERSION, "segmenter": SEGMENTER_VERSION, "sparse": SPARSE_VERSION}
 
 
 def retrieve(questions: Sequence[EvalQuestion], searcher: Any, mode: str, k: int = 20,

@@ -25,7 +25,7 @@ def _underthesea_version() -> str:
         return "missing"
 
 
-SEGMENTER_VERSION = f"underthesea-{_underthesea_version()}+ktgs-segment-1"
+SEGMENTER_VERSION = f"underthesea-{_underthesea_version()}+ktgs-segment-2"
 
 # --- characters -------------------------------------------------------------------------------
 _LOOKALIKES = str.maketrans({
@@ -128,7 +128,10 @@ def segment(text: str) -> list[str]:
         if not line:
             continue
         for tok in _word_tokenize()(line):
-            tok = tok.strip(_SUPERSCRIPTS)
-            if _keep(tok):
-                tokens.append("_".join(tok.lower().split()))
+            # underthesea sometimes glues punctuation to the next word ("? Công dân"): keep the
+            # syllables that hold a letter or digit
+            syllables = [s.strip(_SUPERSCRIPTS) for s in tok.lower().split()]
+            syllables = [s for s in syllables if _keep(s)]
+            if syllables:
+                tokens.append("_".join(syllables))
     return tokens

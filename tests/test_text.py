@@ -168,3 +168,9 @@ def test_unicode_and_ascii_are_not_legacy(corpus_dir):
         assert detect_legacy(text.encode("utf-8")) is None, f.name
     assert detect_legacy("Plain ASCII text, nothing to convert.") is None
     assert detect_legacy("Déjà vu, où est la gare? Ça va très bien.") is None
+
+
+def test_segment_unglues_punctuation_underthesea_attaches_to_the_next_word():
+    # word_tokenize gives '? Công dân' and '? Điều' as single tokens
+    assert segment("Ai có quyền tố cáo? Công dân.") == ["ai", "có", "quyền", "tố_cáo", "công_dân"]
+    assert segment("Có được kết hôn không? Điều 30") == ["có", "được", "kết_hôn", "không", "điều", "30"]
