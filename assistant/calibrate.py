@@ -11,13 +11,13 @@ costs less than refusing an answerable one). settings.refusal_threshold = 0 mean
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from ktgs.errors import EvalError
+from ktgs.jsonl import iter_jsonl
 
 CALIBRATED_THRESHOLD = 0.54          # ktgs ask --gold evals/gold/de-an-and-laws.jsonl --calibrate (docs/benchmarks.md)
 
@@ -44,19 +44,8 @@ class GoldItem:
 
 
 def load_gold(path: str | Path) -> list[GoldItem]:
-    items = []
-    p = Path(path)
-    if not p.is_file():
-        raise EvalError(f"{p}: gold set not found")
-    for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalError(f"{p}:{i}: not valid JSON ({exc})") from exc
-        items.append(GoldItem(**{k: v for k, v in d.items() if k in GoldItem.__dataclass_fields__}))
-    return items
+    return [GoldItem(**{k: v for k, v in d.items() if k in GoldItem.__dataclass_fields__})
+            for _, d in iter_jsonl(path, EvalError, "gold set")]
 
 
 def _comparable(text: str) -> str:

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from ktgs.contracts import Document, Unit
 from ktgs.errors import EvalError
+from ktgs.jsonl import iter_jsonl
 from ktgs.ingest.text import normalise
 
 
@@ -32,21 +33,11 @@ def article_unit_id(law_id: str, article_id: str | int) -> str:
 
 def iter_articles(path: Path) -> Iterator[dict]:
     """Rows of an article corpus JSONL; each must have law_id, article_id and text."""
-    path = Path(path)
-    if not path.is_file():
-        raise EvalError(f"corpus file not found: {path}")
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvalError(f"{path}:{n}: not valid JSON ({exc})") from exc
-            missing = {"law_id", "article_id", "text"} - set(row)
-            if missing:
-                raise EvalError(f"{path}:{n}: missing field(s) {', '.join(sorted(missing))}")
-            yield row
+    for n, row in iter_jsonl(path, EvalError, "corpus file"):
+        missing = {"law_id", "article_id", "text"} - set(row)
+        if missing:
+            raise EvalError(f"{path}:{n}: missing field(s) {', '.join(sorted(missing))}")
+        yield row
 
 
 def corpus_checksum(path: Path) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ktgs.errors import EvalError
+from ktgs.jsonl import iter_jsonl
 from ktgs.evals.alqac import article_unit_id
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
@@ -70,22 +71,13 @@ def question_from_dict(d: dict[str, Any], where: str = "") -> EvalQuestion:
 
 
 def load_jsonl(path: Path) -> list[EvalQuestion]:
-    path = Path(path)
-    if not path.is_file():
-        raise EvalError(f"dataset file not found: {path}")
     out, seen = [], set()
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                q = question_from_dict(json.loads(line), f"{path}:{n}")
-            except json.JSONDecodeError as exc:
-                raise EvalError(f"{path}:{n}: not valid JSON ({exc})") from exc
-            if q.id in seen:
-                raise EvalError(f"{path}:{n}: duplicate id {q.id!r}")
-            seen.add(q.id)
-            out.append(q)
+    for n, row in iter_jsonl(path, EvalError, "dataset file"):
+        q = question_from_dict(row, f"{path}:{n}")
+        if q.id in seen:
+            raise EvalError(f"{path}:{n}: duplicate id {q.id!r}")
+        seen.add(q.id)
+        out.append(q)
     return out
 
 
