@@ -151,6 +151,19 @@ class UIContext:
     def units_of(self, doc_id: str) -> list[Unit]:
         return self.call(lambda: list(self.searcher.units(doc_id)))
 
+    def unit_panel(self, unit_id: str, **marks: Any) -> str:
+        """The side panel for one unit (label, notes, metadata), with `marks` (start/end or quote)
+        highlighted; an unknown unit gives an error box, not an exception."""
+        from ktgs.assistant.ui import render
+
+        try:
+            unit = self.unit(unit_id)
+        except KtgsError as exc:
+            return render.error_box(str(exc))
+        document = self.document(unit.doc_id)
+        label, notes = self.label(unit, document)
+        return render.render_unit_panel(unit, document, label=label, notes=notes, **marks)
+
     def label(self, unit: Unit, document: Document | None) -> tuple[str, list[str]]:
         from ktgs.ingest.labels import citation_label, label_notes
 

@@ -74,13 +74,7 @@ def build(ctx: Any) -> None:
 
         def open_citation(evt: gr.SelectData) -> str:
             start, end = _span(evt.index)
-            try:
-                unit = ctx.unit(str(evt.value))
-            except KtgsError as exc:
-                return render.error_box(str(exc))
-            document = ctx.document(unit.doc_id)
-            label, notes = ctx.label(unit, document)
-            return render.render_unit_panel(unit, document, label=label, start=start, end=end, notes=notes)
+            return ctx.unit_panel(str(evt.value), start=start, end=end)
 
         def reset() -> tuple:
             return [], [], render.render_chips(None), render.empty_panel()

@@ -78,13 +78,7 @@ def build(ctx: Any) -> None:
             return title + render.document_meta(document), render.render_tree(ctx.units_of(doc_id))
 
         def show_unit(evt: gr.SelectData) -> str:
-            try:
-                unit = ctx.unit(str(evt.value))
-            except KtgsError as exc:
-                return render.error_box(str(exc))
-            document = ctx.document(unit.doc_id)
-            label, notes = ctx.label(unit, document)
-            return render.render_unit_panel(unit, document, label=label, notes=notes)
+            return ctx.unit_panel(str(evt.value))
 
         def run_ingest(uploaded: list, progress: Any = gr.Progress(track_tqdm=True)) -> tuple:
             if not uploaded:
