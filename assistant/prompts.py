@@ -52,7 +52,49 @@ REWRITE = Prompt(
     ),
 )
 
-PROMPTS: dict[str, Prompt] = {p.id: p for p in (ANSWER, REWRITE)}
+QUIZ_SITUATION = Prompt(
+    id="quiz-situation-vi-v1",
+    system=(
+        "Bạn là giảng viên bồi dưỡng nghiệp vụ ngành Kiểm tra Đảng, soạn câu hỏi trắc nghiệm dạng tình "
+        "huống. Từ một quy định được trích nguyên văn, hãy viết một tình huống ngắn, thực tế (2–3 câu) về "
+        "một cán bộ, đảng viên hoặc công dân cụ thể, và một câu hỏi mà đáp án đúng chính là \"Đáp án\" đã cho.\n"
+        "Quy tắc:\n"
+        "1. Không được viết đáp án, cũng không được viết phương án sai nào, trong tình huống và câu hỏi.\n"
+        "2. Không bịa thêm thời hạn, chức danh hay số liệu trái với quy định.\n"
+        "3. Câu hỏi nêu tên văn bản làm căn cứ và kết thúc bằng dấu hỏi.\n"
+        "4. Chỉ trả về đúng một đối tượng JSON, không giải thích: "
+        "{\"scenario\": \"…\", \"question\": \"…\"}"
+    ),
+    user=(
+        "Văn bản: {document}\n"
+        "Căn cứ: {label}\n"
+        "Quy định (trích nguyên văn): “{quote}”\n"
+        "Nội dung được hỏi: {asked}\n"
+        "Đáp án (không được xuất hiện trong tình huống và câu hỏi): {key}\n"
+        "Các phương án sai (cũng không được xuất hiện): {distractors}\n\n"
+        "JSON:"
+    ),
+)
+
+QUIZ_PARAPHRASE = Prompt(
+    id="quiz-paraphrase-vi-v1",
+    system=(
+        "Bạn biên tập câu hỏi ôn tập về văn bản của Đảng và pháp luật. Viết lại lời dẫn của câu hỏi cho "
+        "tự nhiên, rõ ràng hơn, giữ nguyên nghĩa.\n"
+        "Quy tắc:\n"
+        "1. Giữ nguyên từng chữ phần nằm trong ngoặc kép “…” và chỗ trống ……\n"
+        "2. Giữ nguyên số hiệu văn bản và số Điều, khoản, điểm.\n"
+        "3. Không thêm đáp án, phương án hay gợi ý.\n"
+        "4. Chỉ trả về đúng một đối tượng JSON, không giải thích: {\"stem\": \"…\"}"
+    ),
+    user=(
+        "Câu hỏi gốc: {stem}\n"
+        "Không được nhắc tới: {forbidden}\n\n"
+        "JSON:"
+    ),
+)
+
+PROMPTS: dict[str, Prompt] = {p.id: p for p in (ANSWER, REWRITE, QUIZ_SITUATION, QUIZ_PARAPHRASE)}
 EVIDENCE_CHARS = 900                 # each evidence text is cut to this many characters in the prompt
 
 

@@ -7,6 +7,11 @@ the OpenAI API shapes them. The "model" it is asked for picks the canned behavio
 - ``fake-bad``: cites [9] (no such evidence) and quotes words that are in no unit;
 - ``fake-mixed``: one good sentence (as fake-good) and one fabricated quote cited as [1];
 - ``fake-refuse``: says it found nothing ("Không tìm thấy căn cứ trong kho văn bản.").
+- ``fake-quiz``: answers the quiz prompts (ktgs.assistant.prompts QUIZ_SITUATION / QUIZ_PARAPHRASE)
+  with JSON: a scenario around the asked statement with its answer masked (see canned_situation),
+  or the stem with its lead-in reworded ("Theo X, …" → "Căn cứ X, …");
+- ``fake-quiz-leak``: the same JSON, but the scenario (or the reworded stem) names the answer;
+- ``fake-quiz-broken``: a reply cut off in the middle of its JSON.
 A rewrite request (prompt ending "Câu hỏi độc lập:") gets the previous question with its subject
 swapped for the follow-up's.
 Anything else is answered with a 404 error object like the real API's.
@@ -20,7 +25,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MODELS = ("fake-good", "fake-bad", "fake-mixed", "fake-refuse")
+MODELS = ("fake-good", "fake-bad", "fake-mixed", "fake-refuse", "fake-quiz", "fake-quiz-leak", "fake-quiz-broken")
 FABRICATED = "thời hạn giải quyết là 90 ngày làm việc kể từ ngày nộp đơn"
 _EVIDENCE_RE = re.compile(r"^\[1\] [^\n]*\n(.+?)(?:\n\n\[2\]|\n\nCâu hỏi:|\Z)", re.S | re.M)
 _ENUM_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[IVX]+\.|-)\s+")
@@ -48,8 +53,44 @@ def canned_rewrite(user_text: str) -> str:
     return previous.replace("tố cáo", subject)
 
 
+def _field(user_text: str, label: str) -> str:
+    m = re.search(rf"^{label}[^:\n]*: (.*)$", user_text, re.M)
+    return m.group(1).strip() if m else ""
+
+
+def canned_situation(user_text: str, leak: bool = False) -> dict:
+    """A scenario for the situational prompt: an officer applying the asked statement, its answer
+    masked as "……" (a template already has that blank; a question is quoted as it is)."""
+    asked, key, document = _field(user_text, "Nội dung được hỏi"), _field(user_text, "Đáp án"), _field(user_text, "Văn bản")
+    masked = asked.replace(key, "……") if key else asked
+    scenario = (f"Ông Nguyễn Văn An, cán bộ Ủy ban Kiểm tra huyện, được giao xử lý một vụ việc và cần vận dụng "
+                f"quy định: {masked}")
+    if leak:
+        scenario += f" Ông An cho rằng đáp án là {key}."
+    return {"scenario": scenario, "question": f"Theo {document}, ông An cần xác định nội dung nào là đúng?"}
+
+
+def canned_paraphrase(user_text: str, leak: bool = False) -> dict:
+    stem = _field(user_text, "Câu hỏi gốc")
+    stem = re.sub(r"^Theo (.+?), ", r"Căn cứ \1, ", stem, count=1)
+    if leak:
+        stem += f" (gợi ý: {_field(user_text, 'Không được nhắc tới').split('; ')[0]})"
+    return {"stem": stem}
+
+
+def canned_quiz(model: str, system: str, user: str) -> str:
+    if model == "fake-quiz-broken":
+        return '{"scenario": "Ông Nguyễn Văn An, cán bộ Ủy ban Kiểm tra huyện, được giao'
+    leak = model == "fake-quiz-leak"
+    body = canned_paraphrase(user, leak) if '"stem"' in system else canned_situation(user, leak)
+    return json.dumps(body, ensure_ascii=False)
+
+
 def canned_answer(model: str, messages: list[dict]) -> str:
     user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+    if model.startswith("fake-quiz"):
+        system = next((m["content"] for m in messages if m["role"] == "system"), "")
+        return canned_quiz(model, system, user)
     if "Câu hỏi độc lập:" in user:
         return canned_rewrite(user)
     if model == "fake-refuse":

@@ -4,12 +4,15 @@ Distractors are values of the same kind found elsewhere in the pool (other deadl
 authorities, other defined terms, items of other lists), never a value found in a unit that speaks
 about the stem's predicate (see extract.matched_units / true_values). A fixed seed gives the same
 quiz: every choice goes through one random.Random(seed) over lists in a fixed order.
+Situational items and paraphrased stems are worded by a language model (llm_items); their key,
+distractors and citation come from here all the same, and a model's wording may vary between runs.
 """
 from __future__ import annotations
 
 import random
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ktgs.contracts import Citation, Document, Unit
 from ktgs.ingest.labels import citation_label, document_name
@@ -17,6 +20,7 @@ from ktgs.ingest.text import segment
 
 from .extract import PERIOD, Fact, UnitTree, extract_facts, matched_units, true_values
 from .items import BLANK, TF_OPTIONS, QuizItem, verify_item
+from .llm_items import CALLS_PER_ITEM, TAG_LLM, StemWriter
 from .textmatch import flat, jaccard, tokens
 
 DEFAULT_MIX = {1: 0.3, 2: 0.5, 3: 0.2}
@@ -31,6 +35,11 @@ class QuizSpec:
     types: tuple[str, ...] = ("mcq",)
     seed: int = 0
     difficulty_mix: dict[int, float] = field(default_factory=lambda: dict(DEFAULT_MIX))
+    paraphrase: bool = False         # let the language model reword template stems (mcq, tf, cloze)
+
+    @property
+    def needs_llm(self) -> bool:
+        return "situational" in self.types or self.paraphrase
 
 
 @dataclass
@@ -146,12 +155,15 @@ class Builder:
         tags += [p for p in fact.unit.path if p.startswith(("Chương", "Điều"))]
         return tags + [fact.kind]
 
-    def make_item(self, fact: Fact, kind: str, difficulty: int, rng: random.Random) -> QuizItem | None:
+    def make_item(self, fact: Fact, kind: str, difficulty: int, rng: random.Random,
+                  writer: StemWriter | None = None) -> QuizItem | None:
         doc = self.documents.get(fact.unit.doc_id) or Document(doc_id=fact.unit.doc_id)
         prefix = _prefix(fact, self.tree, doc, difficulty)
         cites = self.citations(fact)
         why = f"Căn cứ {cites[0].label}."
         common = dict(citations=cites, difficulty=difficulty, tags=self.tags(fact), fact_kind=fact.kind)
+        if kind == "situational":
+            return self.situational_item(fact, difficulty, rng, writer, doc, cites, common)
         if kind == "cloze":
             if not fact.template:
                 return None
@@ -176,6 +188,23 @@ class Builder:
         else:
             stem = f"{prefix} {fact.question}"
         return QuizItem("mcq", stem, options, fact.value, f"Đáp án: {fact.value}. {why}", **common)
+
+    def situational_item(self, fact: Fact, difficulty: int, rng: random.Random, writer: StemWriter | None,
+                         doc: Document, cites: list[Citation], common: dict) -> QuizItem | None:
+        """An mcq whose stem (a scenario and a question) the model writes; key and distractors are ours."""
+        if writer is None or not writer.available:
+            return None
+        distractors = self.pick_distractors(fact, difficulty, rng, k=3)
+        if distractors is None:
+            return None
+        stem = writer.situational_stem(fact, document_name(doc), cites[0].label, distractors, [doc.title])
+        if stem is None:
+            return None
+        options = [fact.value] + distractors
+        rng.shuffle(options)
+        common["tags"] = common["tags"] + [TAG_LLM]
+        return QuizItem("situational", stem, options, fact.value,
+                        f"Đáp án: {fact.value}. Căn cứ {cites[0].label}: “{fact.quote}”", **common)
 
 
 def _difficulties(n: int, mix: dict[int, float], rng: random.Random) -> list[int]:
@@ -212,17 +241,22 @@ def is_near_duplicate(stem: str, accepted: list[set[str]]) -> bool:
 
 
 def build_quiz(units: list[Unit], documents: dict[str, Document], spec: QuizSpec | None = None,
-               pool_units: list[Unit] | None = None, reuse: list[QuizItem] | None = None) -> Quiz:
+               pool_units: list[Unit] | None = None, reuse: list[QuizItem] | None = None,
+               generator: Any = None) -> Quiz:
     """A quiz over `units` (already scoped). `pool_units` widen the distractor pool; `reuse` items
-    (approved in the bank) come first."""
+    (approved in the bank) come first. A `generator` (assistant.llm.Generator) writes situational
+    stems and, when spec.paraphrase, rewords template stems; without one those are skipped with a note."""
     spec = spec or QuizSpec()
     rng = random.Random(spec.seed)
     builder = Builder(units, documents, pool_units)
     notes = []
-    types = [t for t in spec.types if t in TEMPLATE_TYPES]
-    if "situational" in spec.types:
+    writer = StemWriter(generator, CALLS_PER_ITEM * spec.n) if generator is not None and spec.needs_llm else None
+    types = [t for t in spec.types if t in TEMPLATE_TYPES or (t == "situational" and writer is not None)]
+    if "situational" in spec.types and writer is None:
         notes.append("Bỏ qua câu tình huống: cần mô hình ngôn ngữ (answer_mode local/openai), "
                      "chưa có trong chế độ tạo câu hỏi từ văn bản.")
+    if spec.paraphrase and writer is None:
+        notes.append("Giữ nguyên lời dẫn theo mẫu: diễn đạt lại cần mô hình ngôn ngữ (answer_mode local/openai).")
     facts = extract_facts(units)
     items: list[QuizItem] = []
     seen_stems: list[set[str]] = []
@@ -240,15 +274,20 @@ def build_quiz(units: list[Unit], documents: dict[str, Document], spec: QuizSpec
         level = levels[len(items) % len(levels)] if levels else 2
         for k in range(len(types)):
             kind = types[(i + k) % len(types)]
-            item = builder.make_item(fact, kind, level, rng)
+            item = builder.make_item(fact, kind, level, rng, writer)
             if item is None or verify_item(item, builder.unit_texts):
                 continue
             if is_near_duplicate(item.stem, seen_stems):
                 break
-            items.append(item)
             seen_stems.append(set(segment(item.stem)))
+            if spec.paraphrase and writer is not None and item.type in TEMPLATE_TYPES:
+                item = writer.paraphrase(item)
+                seen_stems.append(set(segment(item.stem)))
+            items.append(item)
             used_prompts.add(flat(fact.prompt))
             break
+    if writer is not None:
+        notes += writer.notes()
     if len(items) < spec.n:
         notes.append(f"Chỉ tạo được {len(items)}/{spec.n} câu hỏi từ phạm vi đã chọn.")
     return Quiz(items, coverage_map(items, units), notes, len(facts))

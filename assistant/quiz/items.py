@@ -36,7 +36,8 @@ class QuizItem:
     tags: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     support: str = ""                # verbatim text proving the key (in citations[0].quote)
-    fact_kind: str = ""              # deadline | authority | enumeration | definition | llm
+    fact_kind: str = ""              # deadline | authority | enumeration | definition (the fact behind
+                                     # the key; a model-worded stem adds the tag "llm" or "llm-paraphrase")
     id: str = ""
 
     def __post_init__(self) -> None:

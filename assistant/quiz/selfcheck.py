@@ -4,8 +4,10 @@ For an mcq with a blank, each option is put into the blank and scored by the lon
 the completed sentence around the option found verbatim in a retrieved passage; without a blank,
 an option scores only in passages that contain it, by how much of the stem those passages (with
 their article heading) cover. A tf statement is true when a passage holds it verbatim; a cloze
-blank is read off the passage that holds the words around it. Items answered against their key
-are flagged "selfcheck_disagrees"; two options within MARGIN of each other are "ambiguous".
+blank is read off the passage that holds the words around it. A situational item is answered as
+an mcq without a blank: its scenario was written by a model, so a phrase it puts in quotes is not a
+statement of the law and is not scored. Items answered against their key are flagged
+"selfcheck_disagrees"; two options within MARGIN of each other are "ambiguous".
 """
 from __future__ import annotations
 
@@ -106,7 +108,7 @@ def _read_blank(statement: str, blocks: list[tuple[str, str]]) -> str:
 def answer_item(item: QuizItem, units: list[Unit]) -> CheckResult:
     """Answer one item from retrieved units, without looking at its key or citations."""
     blocks = passages(units)
-    m = _QUOTED.search(item.stem)
+    m = _QUOTED.search(item.stem) if item.type != "situational" else None
     statement = m.group(1) if m else ""
     if item.type == "cloze":
         got = _read_blank(statement, blocks)
@@ -116,6 +118,7 @@ def answer_item(item: QuizItem, units: list[Unit]) -> CheckResult:
         true = any(contains(text, statement) for _, text in blocks) if statement else False
         answer = TF_OPTIONS[0] if true else TF_OPTIONS[1]
         return CheckResult(item.id, answer, {answer: 1.0}, answer == item.key, False, [u.unit_id for u in units])
+    # mcq and situational: score every option
     if BLANK in statement:
         scores = {o: _score_blank(statement, o, blocks) for o in item.options}
     else:

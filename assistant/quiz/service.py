@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from ktgs.errors import IndexNotFoundError
+from ktgs.errors import IndexNotFoundError, KtgsError
 from ktgs.settings import Settings
 
 from .bank import QuizBank
@@ -29,9 +30,27 @@ class QuizRun:
         return d
 
 
+def quiz_generator(settings: Settings, spec: QuizSpec, assistant: Any = None) -> tuple[Any, list[str]]:
+    """The language model for situational items and paraphrases: the assistant's (when one is
+    given) or a new one from settings.answer_mode. (None, notes) when the spec needs none, the mode
+    is extractive, or the model cannot be opened (the note says why)."""
+    if not spec.needs_llm or settings.answer_mode not in ("local", "openai"):
+        return None, []
+    try:
+        if assistant is not None and hasattr(assistant, "generator"):
+            return assistant.generator(settings.answer_mode), []
+        from ktgs.assistant.llm import make_generator
+
+        return make_generator(settings, settings.answer_mode), []
+    except KtgsError as exc:          # LLMError, ModelError: a missing URL, package or GGUF
+        return None, [f"Không mở được mô hình ngôn ngữ ({settings.answer_mode}): {exc}"]
+
+
 def make_quiz(settings: Settings, docs: list[str], spec: QuizSpec, chuong: list[str] = (), dieu: list[str] = (),
               selfcheck: bool = True, reuse_approved: bool = False, save: bool = True,
-              assistant=None) -> QuizRun:
+              assistant=None, generator: Any = None) -> QuizRun:
+    """Scope, build (with `generator`, else the model named by settings when the spec needs one),
+    self-check with the assistant, save to the bank."""
     corpus = load_corpus(list(docs), settings)
     units = select_units(corpus, list(docs), list(chuong), list(dieu))
     notes: list[str] = []
@@ -40,17 +59,30 @@ def make_quiz(settings: Settings, docs: list[str], spec: QuizSpec, chuong: list[
         with QuizBank.open(settings) as bank:
             in_scope = {u.unit_id for u in units}
             reuse = [it for it in bank.approved_items() if any(c.unit_id in in_scope for c in it.citations)]
-    quiz = build_quiz(units, corpus.documents, spec, pool_units=corpus.units, reuse=reuse)
+    own = generator is None
+    if own:
+        generator, notes = quiz_generator(settings, spec, assistant)
+        own = generator is not None and assistant is None
+    try:
+        quiz = build_quiz(units, corpus.documents, spec, pool_units=corpus.units, reuse=reuse, generator=generator)
+    finally:
+        close = getattr(generator, "close", None) if own else None
+        if close is not None:
+            close()                   # free a local llama.cpp model before the self-check
     report = None
     if selfcheck:
+        checker = assistant
         try:
-            if assistant is None:
+            if checker is None:
                 from ktgs.assistant.ask import Assistant
 
-                assistant = Assistant(settings, log=False)
-            report = self_check(quiz.items, assistant, progress=not settings.quiet)
+                checker = Assistant(settings, log=False)
+            report = self_check(quiz.items, checker, progress=not settings.quiet)
         except IndexNotFoundError as exc:
             notes.append(f"Chưa tự kiểm tra được câu hỏi: {exc}")
+        finally:
+            if assistant is None and checker is not None:
+                checker.close()       # Qdrant Edge: one opener at a time
     saved = 0
     if save:
         with QuizBank.open(settings) as bank:

@@ -10,7 +10,8 @@ import gradio as gr  # tab modules are imported only by build_app()
 
 from ktgs.errors import KtgsError
 
-TYPE_CHOICES = [("Trắc nghiệm 4 phương án", "mcq"), ("Đúng / Sai", "tf"), ("Điền khuyết", "cloze")]
+TYPE_CHOICES = [("Trắc nghiệm 4 phương án", "mcq"), ("Đúng / Sai", "tf"), ("Điền khuyết", "cloze"),
+                ("Tình huống (cần mô hình ngôn ngữ)", "situational")]
 EXPORT_CHOICES = [("Moodle GIFT (.gift)", "gift"), ("Moodle XML (.xml)", "xml"), ("Aiken (.txt)", "aiken"),
                   ("CSV (.csv)", "csv"), ("Word để in (.docx)", "docx"), ("PDF để in (.pdf)", "pdf"),
                   ("Bộ thẻ Anki (.apkg)", "apkg")]
@@ -33,6 +34,7 @@ def build_items(ctx: Any, doc: str, n: int, types: list[str], seed: int) -> tupl
     from ktgs.assistant.quiz.bank import QuizBank
     from ktgs.assistant.quiz.generate import QuizSpec, build_quiz
     from ktgs.assistant.quiz.selfcheck import self_check
+    from ktgs.assistant.quiz.service import quiz_generator
     from ktgs.assistant.quiz.source import Corpus, select_units
 
     if not doc:
@@ -45,11 +47,13 @@ def build_items(ctx: Any, doc: str, n: int, types: list[str], seed: int) -> tupl
         searcher = ctx.searcher
         documents = {d.doc_id: d for d in searcher.documents()}
         corpus = Corpus(documents, [u for d in documents for u in searcher.units(d)])
-        quiz = build_quiz(select_units(corpus, [doc]), corpus.documents, spec, pool_units=corpus.units)
+        generator, llm_notes = quiz_generator(ctx.settings, spec, ctx.assistant)
+        quiz = build_quiz(select_units(corpus, [doc]), corpus.documents, spec, pool_units=corpus.units,
+                          generator=generator)
         report = self_check(quiz.items, ctx.assistant, progress=False)
         with QuizBank.open(ctx.settings) as bank:
             bank.add(quiz.items)
-        notes = list(quiz.notes)
+        notes = llm_notes + list(quiz.notes)
         if quiz.items:
             notes.append(f"Tự kiểm tra: trợ lý trả lời khớp đáp án {report.agreement_rate:.0%} số câu.")
         return quiz.items, notes
@@ -227,15 +231,7 @@ def build(ctx: Any) -> None:
             verdict = ('<div class="ktgs-verdict-ok">Đúng!</div>' if right else
                        f'<div class="ktgs-verdict-bad">Chưa đúng. Đáp án: {render.esc(it.key)}</div>')
             panels = []
-            for c in it.citations[:2]:
-                try:
-                    unit = ctx.unit(c.unit_id)
-                except KtgsError as exc:
-                    panels.append(render.error_box(str(exc)))
-                    continue
-                document = ctx.document(unit.doc_id)
-                label, notes = ctx.label(unit, document)
-                panels.append(render.render_unit_panel(unit, document, label=label, quote=c.quote, notes=notes))
+            panels = [ctx.unit_panel(c.unit_id, quote=c.quote) for c in it.citations[:2]]
             return verdict + "".join(panels)
 
         def refresh_docs() -> Any:

@@ -11,7 +11,7 @@ from ktgs.settings import load_settings
 ITEM_KEYS = ("id", "type", "stem", "options", "key", "explanation", "citations", "flags", "difficulty", "tags")
 
 
-def _spec(n: int, types: str, seed: int, difficulty: str | None):
+def _spec(n: int, types: str, seed: int, difficulty: str | None, paraphrase: bool = False):
     from ktgs.assistant.quiz.generate import DEFAULT_MIX, QuizSpec, parse_mix
 
     kinds = tuple(t.strip() for t in types.split(",") if t.strip())
@@ -22,7 +22,7 @@ def _spec(n: int, types: str, seed: int, difficulty: str | None):
         mix = parse_mix(difficulty) if difficulty else dict(DEFAULT_MIX)
     except ValueError as exc:
         raise KtgsError(str(exc)) from exc
-    return QuizSpec(n=n, types=kinds, seed=seed, difficulty_mix=mix)
+    return QuizSpec(n=n, types=kinds, seed=seed, difficulty_mix=mix, paraphrase=paraphrase)
 
 
 def _scope_options(f):
@@ -41,9 +41,12 @@ def register(main: click.Group) -> None:
     @quiz.command("build")
     @_scope_options
     @click.option("--n", "n", default=20, show_default=True, help="Số câu hỏi.")
-    @click.option("--types", default="mcq", show_default=True, help="mcq,tf,cloze,situational")
+    @click.option("--types", default="mcq", show_default=True,
+                  help="mcq,tf,cloze,situational (câu tình huống cần answer_mode local/openai).")
     @click.option("--seed", default=0, show_default=True, help="Cùng seed cho cùng đề.")
     @click.option("--difficulty", default=None, help="Tỉ lệ mức khó, ví dụ 1:0.3,2:0.5,3:0.2")
+    @click.option("--paraphrase", is_flag=True,
+                  help="Nhờ mô hình ngôn ngữ diễn đạt lại lời dẫn câu hỏi (cần answer_mode local/openai).")
     @click.option("--out", type=click.Path(dir_okay=False), default=None,
                   help="Tệp xuất: .gift .xml .txt(aiken) .csv .docx .pdf .apkg")
     @click.option("--format", "fmt", default=None, help="Định dạng xuất khi không suy ra được từ đuôi tệp.")
@@ -53,14 +56,14 @@ def register(main: click.Group) -> None:
     @click.option("--reuse-approved", is_flag=True, help="Dùng lại câu đã duyệt trong ngân hàng.")
     @click.option("--no-save", is_flag=True, help="Không lưu câu hỏi vào ngân hàng.")
     @click.option("--quiet", is_flag=True, help="Tắt thanh tiến trình.")
-    def build(doc, chuong, dieu, n, types, seed, difficulty, out, fmt, as_json, include_flagged, no_selfcheck,
-              reuse_approved, no_save, quiet) -> None:
+    def build(doc, chuong, dieu, n, types, seed, difficulty, paraphrase, out, fmt, as_json, include_flagged,
+              no_selfcheck, reuse_approved, no_save, quiet) -> None:
         """Tạo đề: ktgs quiz build --doc 25/2018/QH14 --n 20 --types mcq,tf --seed 1 --out de.gift"""
         from ktgs.assistant.quiz.export import export_items
         from ktgs.assistant.quiz.service import make_quiz
 
         settings = load_settings(quiet=quiet or None)
-        run = make_quiz(settings, list(doc), _spec(n, types, seed, difficulty), chuong, dieu,
+        run = make_quiz(settings, list(doc), _spec(n, types, seed, difficulty, paraphrase), chuong, dieu,
                         selfcheck=not no_selfcheck, reuse_approved=reuse_approved, save=not no_save)
         items = run.quiz.items
         if as_json:

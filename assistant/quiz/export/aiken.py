@@ -15,7 +15,7 @@ def _one_line(text: str) -> str:
 def dumps(items: list[QuizItem]) -> tuple[str, list[str]]:
     blocks, skipped = [], []
     for it in items:
-        if it.type not in ("mcq", "tf") or not it.options:
+        if it.type not in ("mcq", "tf", "situational") or not it.options:
             skipped.append(it.id)
             continue
         lines = [_one_line(it.stem)]
