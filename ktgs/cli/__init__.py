@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ktgs.cli.search_cmd",
     "ktgs.cli.models_cmd",
     "ktgs.cli.bench_embed_cmd",
+    "ktgs.cli.bench_ask_cmd",
     "ktgs.cli.ask_cmd",
     "ktgs.cli.serve_cmd",
     "ktgs.cli.eval_cmd",
