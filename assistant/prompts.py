@@ -116,9 +116,10 @@ def format_evidence(evidence: Sequence[Evidence], max_chars: int = EVIDENCE_CHAR
     return "\n\n".join(blocks)
 
 
-def answer_messages(question: str, evidence: Sequence[Evidence]) -> list[Message]:
+def answer_messages(question: str, evidence: Sequence[Evidence],
+                    max_chars: int = EVIDENCE_CHARS) -> list[Message]:
     return [("system", ANSWER.system),
-            ("user", ANSWER.user.format(evidence=format_evidence(evidence), question=question))]
+            ("user", ANSWER.user.format(evidence=format_evidence(evidence, max_chars), question=question))]
 
 
 def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> list[Message]:

@@ -54,7 +54,8 @@ def eval_settings(settings: Settings, dataset: Dataset, keep: set[str] | None = 
     if keep is not None:
         name += "-sub-" + hashlib.sha256("\n".join(sorted(keep)).encode()).hexdigest()[:8]
     home = settings.home_path / "evals" / "index" / (law_slug(settings.embedder) or "default")
-    return settings.with_(home=str(home), collection=name)
+    # the eval index has its own home; models stay where the user fetched them
+    return settings.with_(home=str(home), collection=name, models_dir=str(settings.models_path))
 
 
 def subset_keep(dataset: Dataset, distractors: int, seed: int = 0) -> set[str]:

@@ -74,13 +74,32 @@ def configured_embedder(settings: Settings, explicit: str | None = None) -> str 
     return settings.embedder if settings.embedder != Settings().embedder else None
 
 
-class Indexer:
+class IndexHandle:
+    """One open collection: settings, store, catalog, manifest and the embedder named by the
+    manifest (loaded on first use). Indexer writes through it, Searcher reads through it."""
+
+    def __init__(self, settings: Settings, store: Store, catalog: Catalog, manifest: Manifest | None,
+                 embedder: Embedder | None = None):
+        self.settings, self.store, self.catalog, self.manifest = settings, store, catalog, manifest
+        self._embedder = embedder
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.manifest.embedder, self.settings)
+        return self._embedder
+
+    def close(self) -> None:
+        self.store.close()
+        self.catalog.close()
+
+
+class Indexer(IndexHandle):
     """Writes documents into one collection: catalog rows for all units, points for indexed ones."""
 
     def __init__(self, settings: Settings, store: Store, catalog: Catalog, manifest: Manifest | None,
                  embedder: Embedder | None = None, progress: bool = True):
-        self.settings, self.store, self.catalog, self.manifest = settings, store, catalog, manifest
-        self._embedder = embedder
+        super().__init__(settings, store, catalog, manifest, embedder)
         self.progress = progress and not settings.quiet
         self.manifest_path = Manifest.path_for(settings)
 
@@ -109,18 +128,8 @@ class Indexer:
             if store.exists():  # vectors without a manifest cannot be trusted: start again
                 store.drop()
                 catalog.clear()
-            obj = obj or get_embedder(wanted or settings.embedder)
+            obj = obj or get_embedder(wanted or settings.embedder, settings)
         return cls(settings, store, catalog, manifest, obj, progress)
-
-    @property
-    def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = get_embedder(self.manifest.embedder)
-        return self._embedder
-
-    def close(self) -> None:
-        self.store.close()
-        self.catalog.close()
 
     def remove(self, doc_id: str) -> int:
         """Remove a document's points and catalog rows; return how many points went."""
@@ -160,7 +169,7 @@ class Indexer:
         return written
 
     def _create(self, avgdl: float, levels: Sequence[str]) -> None:
-        emb = self.embedder if self._embedder is not None else get_embedder(self.settings.embedder)
+        emb = self.embedder if self._embedder is not None else get_embedder(self.settings.embedder, self.settings)
         self._embedder = emb
         if not self.store.exists():
             self.store.create(emb.dim)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ktgs.errors import ChecksumError, ModelError
+from ktgs.errors import ModelError
 from ktgs.settings import Settings
 
 MANIFEST_NAME = "ktgs-model.json"
@@ -88,9 +88,9 @@ def get_spec(name: str) -> ModelSpec:
 
 
 def model_path(name: str, settings: Settings) -> Path:
-    """KTGS_HOME/models/<name> (not created)."""
+    """<models dir>/<name>: KTGS_HOME/models unless models_dir says otherwise (not created)."""
     get_spec(name)
-    return settings.home_path / "models" / name
+    return settings.models_path / name
 
 
 def is_available(name: str, settings: Settings) -> bool:
@@ -124,7 +124,7 @@ def fetch_spec(spec: ModelSpec, settings: Settings, progress: bool = True, force
         return path.parent
     from ktgs.index.model_assembly import assemble
 
-    dest = settings.home_path / "models" / spec.name
+    dest = settings.models_path / spec.name
     if (dest / MANIFEST_NAME).is_file() and not force:
         return dest
     return assemble(spec, dest, progress=progress and not settings.quiet, pip_args=pip_args)
@@ -151,7 +151,7 @@ def verify_spec(spec: ModelSpec, settings: Settings) -> list[str]:
             return [f"package {spec.package!r} does not import: {exc}"]
         got = sha256_file(path)
         return [] if got == spec.sha256 else [f"{path}: sha256 {got}, expected {spec.sha256}"]
-    dest = settings.home_path / "models" / spec.name
+    dest = settings.models_path / spec.name
     manifest = read_manifest(dest)
     problems = []
     if manifest.get("sha256") != spec.sha256:

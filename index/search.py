@@ -15,7 +15,7 @@ from ktgs.contracts import Document, Hit, Unit
 from ktgs.errors import KtgsError, StoreError
 from ktgs.index.catalog import Catalog
 from ktgs.index.embedders import Embedder, get_embedder
-from ktgs.index.indexer import DENSE_MAX_CHARS, configured_embedder, dense_text
+from ktgs.index.indexer import DENSE_MAX_CHARS, IndexHandle, configured_embedder, dense_text
 from ktgs.index.manifest import Manifest
 from ktgs.index.sparse import SparseEncoder
 from ktgs.index.store import Fused, SearchFilters, Store, open_store
@@ -30,12 +30,11 @@ MODES = ("hybrid", "bm25", "dense")
 RESCORE_MIN = 30  # candidates re-scored by the stronger embedder (at least; 3·k when larger)
 
 
-class Searcher:
+class Searcher(IndexHandle):
     def __init__(self, settings: Settings, store: Store, catalog: Catalog, manifest: Manifest,
                  embedder: Embedder | None = None):
-        self.settings, self.store, self.catalog, self.manifest = settings, store, catalog, manifest
+        super().__init__(settings, store, catalog, manifest, embedder)
         self.embedder_name = manifest.embedder
-        self._embedder = embedder
         self._rescorer: Embedder | None = None
         self.encoder = SparseEncoder(manifest.avgdl, manifest.k1, manifest.b, manifest.saturate)
         self._documents: dict[str, Document | None] = {}
@@ -54,16 +53,6 @@ class Searcher:
             raise StoreError(f"the index {settings.collection!r} has a manifest but no vectors in {store.name}; "
                              f"re-ingest with --rebuild")
         return cls(settings, store, Catalog.open(settings), manifest, obj)
-
-    @property
-    def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = get_embedder(self.manifest.embedder)
-        return self._embedder
-
-    def close(self) -> None:
-        self.store.close()
-        self.catalog.close()
 
     # --- search -------------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid",
@@ -109,7 +98,7 @@ class Searcher:
 
     def _rescore(self, text: str, candidates: Sequence[Fused], units: dict[str, Unit]) -> dict[str, float]:
         if self._rescorer is None:
-            self._rescorer = get_embedder(self.settings.rescore_embedder)
+            self._rescorer = get_embedder(self.settings.rescore_embedder, self.settings)
         q = self._rescorer.embed_query(text)
         docs = self._rescorer.embed_documents(
             [dense_text(units[f.unit_id], self.get_document(units[f.unit_id].doc_id))[:DENSE_MAX_CHARS]

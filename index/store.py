@@ -14,7 +14,7 @@ from typing import Any, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from ktgs.index.sparse import SPARSE_VECTOR_NAME, SparseVector
+from ktgs.index.sparse import SparseVector
 from ktgs.ingest.text import fold_diacritics
 
 DENSE_VECTOR_NAME = "dense"

@@ -21,6 +21,7 @@ def _setting(default: Any, help: str) -> Any:
 @dataclass(frozen=True)
 class Settings:
     home: str = _setting("", "Data directory (KTGS_HOME): index, catalog, logs, models, eval runs. Default ./data.")
+    models_dir: str = _setting("", "Where fetched models live (KTGS_MODELS_DIR); empty = KTGS_HOME/models.")
     embedder: str = _setting("multilingual-e5-small", "Dense embedder name from `ktgs models list`, a hub id or a local path.")
     dtype: str = _setting("auto", "Embedder dtype for sentence-transformers models: auto, fp32 or bf16.")
     rescore_embedder: str = _setting("", "Optional stronger embedder that re-scores the top candidates (empty = off).")
@@ -45,6 +46,10 @@ class Settings:
     @property
     def home_path(self) -> Path:
         return Path(self.home).expanduser().resolve()
+
+    @property
+    def models_path(self) -> Path:
+        return Path(self.models_dir).expanduser().resolve() if self.models_dir else self.home_path / "models"
 
     def path(self, *parts: str) -> Path:
         p = self.home_path.joinpath(*parts)

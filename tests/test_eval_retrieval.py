@@ -140,3 +140,19 @@ def test_quality_floors(mode, alqac_dir, alqac_subset_home):
     assert r["n"] == sub["questions"]
     for metric, floor in spec["floors"][mode].items():
         assert r[metric] >= floor, f"{mode} {metric} {r[metric]:.4f} fell below the floor {floor}"
+
+
+def test_eval_index_has_its_own_home_but_the_users_models(tmp_path):
+    from ktgs.evals.datasets import Dataset
+    from ktgs.evals.retrieval import eval_settings
+    from ktgs.settings import Settings
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"law_id": "Luật giả định (văn bản hư cấu)", "article_id": "1", "text": "Điều 1."}\n',
+                      encoding="utf-8")
+    user = Settings(home=str(tmp_path / "home"))
+    es = eval_settings(user, Dataset("tiny", [], corpus))
+    assert es.home_path != user.home_path and es.home_path.is_relative_to(user.home_path / "evals" / "index")
+    assert es.models_path == user.models_path == user.home_path / "models"
+    custom = user.with_(models_dir=str(tmp_path / "shared-models"))
+    assert eval_settings(custom, Dataset("tiny", [], corpus)).models_path == tmp_path / "shared-models"

@@ -77,15 +77,24 @@ def run_cmd(dataset, configs, split, corpus, limit, run_id, as_json, quiet) -> N
 
 
 @eval_group.command("compare")
-@click.argument("run1", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("run2", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("run1")
+@click.argument("run2")
 @click.option("--json", "as_json", is_flag=True)
 def compare_cmd(run1, run2, as_json) -> None:
-    """Chênh lệch từng chỉ số giữa hai lần chạy và các câu đổi kết quả."""
+    """Chênh lệch từng chỉ số giữa hai lần chạy và các câu đổi kết quả.
+
+    RUN1, RUN2: thư mục lần chạy, hoặc mã lần chạy trong KTGS_HOME/evals/."""
     from ktgs.evals.compare import compare, compare_markdown
 
-    result = compare(run1, run2)
+    result = compare(_run_dir(run1), _run_dir(run2))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else compare_markdown(result))
+
+
+def _run_dir(run: str) -> Path:
+    for path in (Path(run), _settings(True).home_path / "evals" / run):
+        if path.is_dir():
+            return path
+    raise click.BadParameter(f"không thấy lần chạy {run!r} (thư mục, hoặc mã trong KTGS_HOME/evals/)")
 
 
 def register(main: click.Group) -> None:
