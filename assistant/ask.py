@@ -134,6 +134,7 @@ class Assistant:
         prompt_id = ""
         verification: Verification | None = None
         if evidence and support >= refusal_threshold(self.settings):
+            shown = evidence                 # what the answer may cite: what its writer was shown
             if generator is None:
                 text = extractive_answer(rewritten, evidence)
             else:
@@ -142,7 +143,8 @@ class Assistant:
                 prompt_id = ANSWER.id
                 model_ids["llm"] = generator.model_id
                 items, chars = LLM_EVIDENCE[mode]
-                messages = answer_messages(rewritten, evidence[:items], chars)
+                shown = evidence[:items]
+                messages = answer_messages(rewritten, shown, chars)
                 if stream:
                     parts = []
                     for delta in generator.stream(messages):
@@ -154,7 +156,7 @@ class Assistant:
                 else:
                     text = generator.complete(messages)
             lap("generate")
-            verification = verify_answer(text, evidence)
+            verification = verify_answer(text, shown)
             lap("verify")
         if verification is not None and verification.grounded:
             answer = Answer(text=verification.text, citations=verification.citations, grounded=True)

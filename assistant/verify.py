@@ -28,6 +28,14 @@ _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[\[“\"(A-ZĐÀ-Ỹ0-9])")
 _QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 PARAPHRASE_MIN_OVERLAP = 0.6       # share of a sentence's content terms the cited unit must hold
+MAX_ELISION = 160                  # characters an ellipsis may skip, inside one line of the unit
+# "30 ngày", "05 ngày làm việc", "2 lần": a number is only supported together with its unit word
+_QUANTITY_RE = re.compile(r"(\d+(?:[.,]\d+)*)\s+(ngày|tháng|năm|giờ|lần|người|%|phần trăm|triệu|tỷ|đồng)",
+                          re.IGNORECASE)
+_NEGATIONS = ("không", "chưa", "chẳng", "cấm")                    # a claim's polarity
+_STRONG_NEGATIONS = ("không được", "không phải", "nghiêm cấm", "bị cấm")
+_LABEL_AFTER_MARK_RE = re.compile(r"\[(\d{1,3})\]\s*\(((?:[^()]|\([^()]*\))*)\)")
+_LABEL_WORDS_RE = re.compile(r"\b(?:Điều|điều|khoản|Khoản|điểm|Điểm|Luật|Quy định|Nghị định|Phần|mục|Mục|Chương|số)\b")
 
 
 def _comparable(text: str) -> tuple[str, list[int]]:
@@ -77,7 +85,12 @@ def find_quote(quote: str, unit_text: str) -> tuple[int, int] | None:
         needle, _ = _comparable(piece.strip(" .,;:"))
         if len(needle) < 3:
             continue
-        hit = hay.find(needle, pos)
+        if start is None:
+            hit = hay.find(needle, pos)
+        else:    # an elision skips a few words of one line, never whole clauses
+            hit = hay.find(needle, pos, pos + MAX_ELISION + len(needle))
+            if hit >= 0 and "\n" in text_norm[end:index[hit]]:
+                hit = -1
         if hit < 0:
             return None
         if start is None:
@@ -124,6 +137,9 @@ def split_sentences(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
+        if line.lower().startswith("xem thêm"):   # a list of labels: their ". " does not end a sentence
+            out.append(line)
+            continue
         cuts = [m for m in _SENT_SPLIT_RE.finditer(line) if _outside(line, m.start())]
         bounds = [0] + [m.end() for m in cuts] + [len(line)]
         for a, b in zip(bounds, bounds[1:]):
@@ -169,9 +185,11 @@ def _check_sentence(sentence: str, evidence: dict[int, Evidence]) -> SentenceChe
         return SentenceCheck(sentence, refs, INVALID_REF)
     cited = [evidence[n] for n in refs] if refs else list(evidence.values())
     citations: list[Citation] = []
-    for quote in quotes:
+    for m in QUOTE_RE.finditer(sentence):
+        quote = m.group(1) or m.group(2)
+        own = _marker_of(sentence, m.end(), m.start())
         found = None
-        for ev in cited:
+        for ev in ([evidence[own]] if own is not None else cited):
             span = find_quote(quote, ev.unit.text)
             if span:
                 found = _citation(ev, span[0], span[1])
@@ -180,17 +198,62 @@ def _check_sentence(sentence: str, evidence: dict[int, Evidence]) -> SentenceChe
             return SentenceCheck(sentence, refs, QUOTE_NOT_FOUND)
         citations.append(found)
     if citations:
+        if not refs:   # show where the quote comes from: its marker goes into the text
+            sentence = _add_markers(sentence, citations)
+            refs = [c.n for c in citations]
         return SentenceCheck(sentence, refs, VERIFIED, citations)
     # [n] without a quote: the claim must be carried by the unit's own words
     numbers = set(_NUMBER_RE.findall(bare))
     for ev in cited:
         if not numbers <= set(_NUMBER_RE.findall(ev.unit.text)):
             continue                   # a number the unit does not state is not supported by it
+        if not _quantities(bare) <= _quantities(ev.unit.text):
+            continue                   # "30 tháng" is not supported by "30 ngày"
         start, end, score = best_supporting_span(bare, ev)
-        if score >= PARAPHRASE_MIN_OVERLAP:
+        if score >= PARAPHRASE_MIN_OVERLAP and _same_polarity(bare, ev.unit.text[start:end]):
             c = _citation(ev, start, end)
             return SentenceCheck(sentence, refs, SUPPORTED, [c])
     return SentenceCheck(sentence, refs, UNSUPPORTED)
+
+
+def _marker_of(sentence: str, after: int, before: int) -> int | None:
+    """The [n] that owns a quote: the first marker after it, else the last one before it."""
+    m = MARK_RE.search(sentence, after)
+    if m:
+        return int(m.group(1))
+    earlier = MARK_RE.findall(sentence[:before])
+    return int(earlier[-1]) if earlier else None
+
+
+def _add_markers(sentence: str, citations: Sequence[Citation]) -> str:
+    for c in citations:
+        sentence = sentence.replace("”", f"” [{c.n}]", 1) if "”" in sentence else f"{sentence} [{c.n}]"
+    return sentence
+
+
+def _quantities(text: str) -> set[tuple[str, str]]:
+    return {(n, unit.lower()) for n, unit in _QUANTITY_RE.findall(text)}
+
+
+def _same_polarity(sentence: str, span: str) -> bool:
+    """A paraphrase may not add a negation the span lacks, nor drop a prohibition it states."""
+    s, t = sentence.lower(), span.lower()
+    words_s, words_t = set(re.findall(r"\w+", s)), set(re.findall(r"\w+", t))
+    if any(n in words_s and n not in words_t for n in _NEGATIONS):
+        return False
+    return all(p in s for p in _STRONG_NEGATIONS if p in t)
+
+
+def _relabel(text: str, evidence: dict[int, Evidence]) -> str:
+    """A citation written next to [n] by a model is replaced by the label of unit n itself."""
+    def repl(m: re.Match[str]) -> str:
+        n, inner = int(m.group(1)), m.group(2)
+        ev = evidence.get(n)
+        if ev is None or inner.strip() == ev.label or not _LABEL_WORDS_RE.search(inner):
+            return m.group(0)
+        return f"[{n}] ({ev.label})"
+
+    return _LABEL_AFTER_MARK_RE.sub(repl, text)
 
 
 def verify_answer(text: str, evidence: Sequence[Evidence]) -> Verification:
@@ -208,6 +271,6 @@ def verify_answer(text: str, evidence: Sequence[Evidence]) -> Verification:
                 citations.append(cit)
     grounded = bool(citations)
     # a trailing lead-in with nothing after it is noise once its claims were dropped
-    body = [c.text for c in kept]
+    body = [_relabel(c.text, by_n) for c in kept]
     return Verification(text="\n".join(body) if grounded else "", citations=citations,
                         grounded=grounded, sentences=checks)

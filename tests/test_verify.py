@@ -117,3 +117,55 @@ def test_partial_party_document_is_flagged(corpus_dir):
     assert c.partial is True
     assert c.label.endswith("(văn bản trong kho chưa đầy đủ)")
     assert c.doc_number == "69-QĐ/TW"
+
+
+# --- review findings: ways a wrong citation could get through ---------------------------------
+
+def _ev(to_cao, *ids):
+    doc, units = to_cao
+    return evidence_from_units([(units[i], doc) for i in ids])
+
+
+def test_ellipsis_cannot_stitch_clauses_into_a_sentence_the_law_never_says(to_cao):
+    whole = _ev(to_cao, "25-2018-QH14/dieu-30")
+    v = verify_answer("“Thời hạn giải quyết tố cáo là … hai lần” [1].", whole)
+    assert not v.grounded and v.sentences[0].status == QUOTE_NOT_FOUND
+    # a short elision inside one clause is still an honest quote
+    ok = verify_answer("“Thời hạn giải quyết tố cáo là … 30 ngày” [1].", whole)
+    assert ok.grounded and ok.citations[0].quote == "Thời hạn giải quyết tố cáo là không quá 30 ngày"
+
+
+def test_paraphrase_may_not_flip_polarity_or_change_the_unit_of_a_number(to_cao):
+    k1_dieu9 = _ev(to_cao, "25-2018-QH14/dieu-9/khoan-1")
+    flipped = verify_answer("Người tố cáo không được bảo đảm bí mật họ tên, địa chỉ, bút tích và thông tin "
+                            "cá nhân khác [1].", k1_dieu9)
+    assert not flipped.grounded and flipped.sentences[0].status == UNSUPPORTED
+    k1 = _ev(to_cao, "25-2018-QH14/dieu-30/khoan-1")
+    months = verify_answer("Thời hạn giải quyết tố cáo là không quá 30 tháng kể từ ngày thụ lý tố cáo [1].", k1)
+    assert not months.grounded
+    days = verify_answer("Thời hạn giải quyết tố cáo không quá 30 ngày kể từ ngày thụ lý tố cáo [1].", k1)
+    assert days.grounded and days.sentences[0].status == SUPPORTED
+
+
+def test_a_label_written_next_to_a_marker_is_replaced_by_the_units_own(to_cao):
+    k1 = _ev(to_cao, "25-2018-QH14/dieu-30/khoan-1")
+    v = verify_answer("“Thời hạn giải quyết tố cáo là không quá 30 ngày” [1] "
+                      "(khoản 3 Điều 31 Luật Khiếu nại số 02/2011/QH13).", k1)
+    assert v.grounded
+    assert v.text == ("“Thời hạn giải quyết tố cáo là không quá 30 ngày” [1] "
+                      "(khoản 1 Điều 30 Luật Tố cáo số 25/2018/QH14).")
+
+
+def test_each_quote_is_checked_in_the_unit_of_its_own_marker(to_cao):
+    ev = _ev(to_cao, "25-2018-QH14/dieu-30/khoan-1", "25-2018-QH14/dieu-30/khoan-3")
+    wrong = verify_answer("“gia hạn giải quyết tố cáo hai lần” [1], theo [2].", ev)
+    assert not wrong.grounded and wrong.sentences[0].status == QUOTE_NOT_FOUND
+    right = verify_answer("Theo [1], “gia hạn giải quyết tố cáo hai lần” [2].", ev)
+    assert right.grounded and right.citations[0].unit_id.endswith("khoan-3")
+    bare = verify_answer("Luật quy định “gia hạn giải quyết tố cáo hai lần”.", ev)
+    assert bare.grounded and bare.text == "Luật quy định “gia hạn giải quyết tố cáo hai lần” [2]."
+
+
+def test_see_also_line_with_de_an_labels_is_kept_whole():
+    line = "Xem thêm: Phần thứ nhất, mục II. Căn cứ xây dựng Đề án; Phần thứ hai, mục II. Nhiệm vụ."
+    assert split_sentences(line) == [line]
