@@ -92,7 +92,8 @@ def citation_label(unit: Unit, document: Document) -> str:
                 parts.append(f"{_LEGAL_NAMES[kind]} {num}")
         return " ".join(parts + [name])
     if unit.level in ("chuong", "muc", "phan") and unit.path:
-        return f"{unit.path[-1]} {name}"
+        # "Mục 1 Chương III Luật …": Mục numbers restart in every Chương
+        return " ".join(list(reversed(unit.path)) + [name])
     if unit.level == "section":
         return f"{_outline_label(unit.path)} — {name}"
     if unit.level == "paragraph":

@@ -18,6 +18,10 @@ def test_law_labels(corpus_dir):
     assert citation_label(_unit(to_cao, "dieu-30/khoan-1"), to_cao.document) == \
         "khoản 1 Điều 30 Luật Tố cáo số 25/2018/QH14"
     assert citation_label(_unit(to_cao, "dieu-30"), to_cao.document) == "Điều 30 Luật Tố cáo số 25/2018/QH14"
+    # Mục numbers restart in each Chương: the label names both
+    assert citation_label(_unit(to_cao, "chuong-6/muc-1"), to_cao.document) == \
+        "Mục 1 Chương VI Luật Tố cáo số 25/2018/QH14"
+    assert citation_label(_unit(to_cao, "chuong-3"), to_cao.document) == "Chương III Luật Tố cáo số 25/2018/QH14"
     pctn = parse_file(corpus_dir / "luat-phong-chong-tham-nhung-36-2018-QH14.md")
     assert citation_label(_unit(pctn, "dieu-2/khoan-1/diem-a"), pctn.document) == \
         "điểm a khoản 1 Điều 2 Luật Phòng, chống tham nhũng số 36/2018/QH14"
