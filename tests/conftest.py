@@ -34,6 +34,16 @@ def alqac_dir() -> Path:
     return ALQAC
 
 
+@pytest.fixture(scope="session")
+def law(corpus_dir, tmp_path_factory):
+    """Luật Tố cáo (25/2018/QH14) parsed as a quiz corpus; shared by the quiz tests (read-only)."""
+    from ktgs.assistant.quiz.source import from_files
+    from ktgs.settings import load_settings
+
+    return from_files([corpus_dir / "luat-to-cao-25-2018-QH14.md"],
+                      load_settings(home=str(tmp_path_factory.mktemp("quiz-home"))))
+
+
 @pytest.fixture()
 def ktgs_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "home"

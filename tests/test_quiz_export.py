@@ -14,14 +14,11 @@ from ktgs.assistant.quiz.export import ExportError, export_items, format_for
 from ktgs.assistant.quiz.export.gift import escape
 from ktgs.assistant.quiz.generate import QuizSpec, build_quiz
 from ktgs.assistant.quiz.items import FLAG_SELFCHECK_DISAGREES, QuizItem
-from ktgs.assistant.quiz.source import from_files
 from ktgs.contracts import Citation
-from ktgs.settings import load_settings
 
 
 @pytest.fixture(scope="module")
-def items(corpus_dir, tmp_path_factory):
-    law = from_files([corpus_dir / "luat-to-cao-25-2018-QH14.md"], load_settings(home=str(tmp_path_factory.mktemp("h"))))
+def items(law):
     return build_quiz(law.units, law.documents, QuizSpec(n=9, types=("mcq", "tf", "cloze"), seed=5)).items
 
 

@@ -9,16 +9,9 @@ import pytest
 from ktgs.assistant.quiz.extract import UnitTree, extract_facts, matched_units, true_values
 from ktgs.assistant.quiz.generate import QuizSpec, build_quiz, coverage_map, parse_mix
 from ktgs.assistant.quiz.items import BLANK, verify_item
-from ktgs.assistant.quiz.source import from_files, select_units
+from ktgs.assistant.quiz.source import select_units
 from ktgs.assistant.quiz.textmatch import flat
-from ktgs.settings import load_settings
 
-LAW = "luat-to-cao-25-2018-QH14.md"
-
-
-@pytest.fixture(scope="session")
-def law(corpus_dir, tmp_path_factory):
-    return from_files([corpus_dir / LAW], load_settings(home=str(tmp_path_factory.mktemp("home"))))
 
 
 @pytest.fixture(scope="session")

@@ -21,19 +21,13 @@ from ktgs.assistant.quiz.llm_items import (CALLS_PER_ITEM, TAG_LLM, TAG_PARAPHRA
                                            parse_json_reply, situational_problem)
 from ktgs.assistant.quiz.selfcheck import answer_item
 from ktgs.assistant.quiz.service import quiz_generator
-from ktgs.assistant.quiz.source import from_files, select_units
+from ktgs.assistant.quiz.source import select_units
 from ktgs.assistant.quiz.textmatch import contains, flat
 from ktgs.cli import main
-from ktgs.settings import Settings, load_settings
+from ktgs.settings import Settings
 
-LAW = "luat-to-cao-25-2018-QH14.md"
 NAME = "Luật Tố cáo số 25/2018/QH14"
 K1_QUOTE = "Thời hạn giải quyết tố cáo là không quá 30 ngày kể từ ngày thụ lý tố cáo."
-
-
-@pytest.fixture(scope="module")
-def law(corpus_dir, tmp_path_factory):
-    return from_files([corpus_dir / LAW], load_settings(home=str(tmp_path_factory.mktemp("h"))))
 
 
 @pytest.fixture(scope="module")

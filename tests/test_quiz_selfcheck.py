@@ -11,16 +11,10 @@ from ktgs.assistant.quiz.extract import UnitTree
 from ktgs.assistant.quiz.generate import QuizSpec, build_quiz
 from ktgs.assistant.quiz.items import QuizItem
 from ktgs.assistant.quiz.selfcheck import answer_item, self_check
-from ktgs.assistant.quiz.source import from_files
 from ktgs.cli import main
 from ktgs.settings import load_settings
 
 LAW = "luat-to-cao-25-2018-QH14.md"
-
-
-@pytest.fixture(scope="module")
-def law(corpus_dir, tmp_path_factory):
-    return from_files([corpus_dir / LAW], load_settings(home=str(tmp_path_factory.mktemp("h"))))
 
 
 def _article_units(law, item: QuizItem):
