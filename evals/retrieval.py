@@ -60,12 +60,13 @@ def eval_settings(settings: Settings, dataset: Dataset, keep: set[str] | None = 
 
 def subset_keep(dataset: Dataset, distractors: int, seed: int = 0) -> set[str]:
     """Unit ids for a small fast index: the gold units of the dataset's questions plus a fixed
-    random sample (random.Random(seed)) of `distractors` other units of its corpus."""
+    random sample (random.Random(seed)) of `distractors` other top-level units (articles) of its
+    corpus; an article brings its khoản and điểm along."""
     import random
 
     gold = {r for q in dataset.questions for r in q.relevant}
     others = sorted(u.unit_id for _, units in corpus_to_units(dataset.corpus) for u in units
-                    if u.unit_id not in gold)
+                    if u.parent_id is None and u.level != "phan" and u.unit_id not in gold)
     return gold | set(random.Random(seed).sample(others, min(distractors, len(others))))
 
 
@@ -101,19 +102,32 @@ def prepare_index(dataset: Dataset, settings: Settings, keep: set[str] | None = 
 
 def pipeline_versions() -> dict[str, str]:
     """Text-pipeline versions: when one changes, a cached eval index is rebuilt, not refused."""
+    from ktgs.evals.alqac import ARTICLE_UNITS_VERSION
     from ktgs.index.sparse import SPARSE_VERSION
     from ktgs.ingest.text import NORMALISER_VERSION, SEGMENTER_VERSION
 
-    return {"normaliser": NORMALISER_VERSION, "segmenter": SEGMENTER_VERSION, "sparse": SPARSE_VERSION}
+    return {"normaliser": NORMALISER_VERSION, "segmenter": SEGMENTER_VERSION, "sparse": SPARSE_VERSION,
+            "articles": ARTICLE_UNITS_VERSION}
+
+
+QUERY_FORMS = ("question", "question+choices")
 
 
 def retrieve(questions: Sequence[EvalQuestion], searcher: Any, mode: str, k: int = 20,
-             progress: bool = True) -> list[RetrievalRecord]:
-    """Run every question through searcher.search; wall-clock latency per question."""
+             progress: bool = True, query: str = "question") -> list[RetrievalRecord]:
+    """Run every question through searcher.search; wall-clock latency per question.
+
+    query="question+choices" searches with a multiple-choice question's options A–D appended
+    (what a trainee is actually shown); other questions are searched as they are."""
+    from ktgs.evals.answers import question_text
+
+    if query not in QUERY_FORMS:
+        raise EvalError(f"query must be one of {', '.join(QUERY_FORMS)}, not {query!r}")
     out = []
     for q in tqdm(questions, unit="câu", desc=f"Tìm ({mode})", disable=not progress):
+        text = question_text(q) if query == "question+choices" else q.question
         t0 = time.perf_counter()
-        hits = searcher.search(q.question, k=k, mode=mode)
+        hits = searcher.search(text, k=k, mode=mode)
         ms = (time.perf_counter() - t0) * 1e3
         out.append(RetrievalRecord(q.id, [h.unit.unit_id for h in hits], [float(h.score) for h in hits], ms))
     return out
@@ -152,7 +166,8 @@ def summarise(records: Sequence[RetrievalRecord], keys: Sequence[str] | None = N
 def evaluate_retrieval(dataset: str | Dataset = "alqac", split: str = "dev", mode: str = "hybrid",
                        embedder: str | None = None, limit: int | None = None, corpus: Path | None = None,
                        settings: Settings | None = None, keep: set[str] | None = None,
-                       progress: bool = True, margin: float = F2_MARGIN) -> dict[str, Any]:
+                       progress: bool = True, margin: float = F2_MARGIN,
+                       query: str = "question") -> dict[str, Any]:
     """The `ktgs eval retrieval` entry: JSON-ready summary with `records` (per question)."""
     from ktgs.index.search import Searcher
 
@@ -166,14 +181,15 @@ def evaluate_retrieval(dataset: str | Dataset = "alqac", split: str = "dev", mod
     es = prepare_index(ds, settings, keep=keep, progress=progress)
     searcher = Searcher.open(es)
     try:
-        records = retrieve(questions, searcher, mode, k=max(RECALL_CURVE), progress=progress and not settings.quiet)
+        records = retrieve(questions, searcher, mode, k=max(RECALL_CURVE), progress=progress and not settings.quiet,
+                           query=query)
     finally:
         searcher.close()
     by_id = {q.id: q for q in questions}
     for rec in records:
         rec.metrics = score_question(by_id[rec.qid], rec, margin)
     summary = summarise(records)
-    summary.update({"dataset": ds.name, "mode": mode, "embedder": settings.embedder,
+    summary.update({"dataset": ds.name, "mode": mode, "query": query, "embedder": settings.embedder,
                     "rescore_embedder": settings.rescore_embedder or None,
                     "settings": {k: getattr(settings, k) for k in
                                  ("top_k", "prefetch_k", "dense_weight", "sparse_weight", "rrf_k")},

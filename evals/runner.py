@@ -21,7 +21,7 @@ from ktgs.evals.alqac import law_slug
 from ktgs.evals.bootstrap import bootstrap_ci
 from ktgs.evals.datasets import Dataset, load_dataset
 from ktgs.evals.metrics import mean, percentile
-from ktgs.evals.retrieval import RECALL_CURVE, prepare_index, retrieve, score_question
+from ktgs.evals.retrieval import QUERY_FORMS, RECALL_CURVE, prepare_index, retrieve, score_question
 from ktgs.evals.trec import write_trec_run
 from ktgs.settings import Settings, load_settings
 
@@ -48,13 +48,15 @@ class RunConfig:
     mode: str = "hybrid"
     overrides: dict[str, Any] = field(default_factory=dict)   # Settings fields
     answers: bool = False
+    query: str = "question"      # or "question+choices": multiple-choice options join the search text
 
     def settings(self, base: Settings) -> Settings:
         return base.with_(**self.overrides)
 
 
 def parse_config(spec: str) -> RunConfig:
-    """A preset name, or `key=value,...` (keys: mode and Settings fields; `preset=NAME` starts from one)."""
+    """A preset name, or `key=value,...` (keys: mode, query=question|question+choices and Settings
+    fields; `preset=NAME` starts from one)."""
     spec = spec.strip()
     if "=" not in spec:
         if spec not in PRESETS:
@@ -73,8 +75,11 @@ def parse_config(spec: str) -> RunConfig:
     mode = pairs.pop("mode", "hybrid")
     if mode not in SEARCH_MODES:
         raise EvalError(f"config {spec!r}: mode must be one of {', '.join(SEARCH_MODES)}")
+    query = pairs.pop("query", "question")
+    if query not in QUERY_FORMS:
+        raise EvalError(f"config {spec!r}: query must be one of {', '.join(QUERY_FORMS)}")
     Settings().with_(**pairs)  # unknown keys / bad values fail here, before any work
-    return RunConfig(name=name, mode=mode, overrides=pairs, answers="answer_mode" in pairs)
+    return RunConfig(name=name, mode=mode, overrides=pairs, answers="answer_mode" in pairs, query=query)
 
 
 def _run_id(dataset: str, configs: Sequence[RunConfig]) -> str:
@@ -91,7 +96,8 @@ def run_config(cfg: RunConfig, ds: Dataset, questions, base: Settings, progress:
     per_q: dict[str, dict] = {}
     try:
         with_gold = [q for q in questions if q.relevant]
-        for rec, q in zip(retrieve(with_gold, searcher, cfg.mode, k=max(RECALL_CURVE), progress=progress), with_gold):
+        for rec, q in zip(retrieve(with_gold, searcher, cfg.mode, k=max(RECALL_CURVE), progress=progress,
+                                          query=cfg.query), with_gold):
             rec.metrics = score_question(q, rec)
             per_q[q.id] = {"retrieved": rec.ranked[:10], "scores": [round(x, 6) for x in rec.scores[:10]],
                            "search_ms": round(rec.latency_ms, 2), "metrics": rec.metrics, "_run": rec}
@@ -124,7 +130,7 @@ def _summarise(cfg: RunConfig, s: Settings, per_q: dict[str, dict]) -> dict:
                 "latencies_ms": [round(x, 2) for x in lat]})
     out["ci"] = {k: bootstrap_ci([r["metrics"].get(k) for r in recs]) for k in CI_KEYS if k in metric_keys}
     out["config"] = {"name": cfg.name, "mode": cfg.mode, "overrides": cfg.overrides, "answers": cfg.answers,
-                     "embedder": s.embedder, "rescore_embedder": s.rescore_embedder}
+                     "query": cfg.query, "embedder": s.embedder, "rescore_embedder": s.rescore_embedder}
     return out
 
 

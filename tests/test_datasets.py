@@ -38,20 +38,36 @@ def test_alqac_dev_split(alqac_dir):
 def test_alqac_corpus_units(alqac_dir):
     docs = articles_to_units(alqac_dir / "corpus.jsonl")
     units = {u.unit_id: u for _, us in docs for u in us}
-    assert len(docs) == 17 and len(units) == 2249
-    assert Counter(d.doc_id for d, us in docs for _ in us)["bo-luat-dan-su"] == 689
+    articles = {uid: u for uid, u in units.items() if u.level == "dieu"}
+    assert len(docs) == 17 and len(articles) == 2249
+    assert Counter(u.level for u in units.values()) == {"dieu": 2249, "khoan": 6164, "diem": 3480}
+    assert Counter(d.doc_id for d, us in docs for u in us if u.level == "dieu")["bo-luat-dan-su"] == 689
     u = units["luat-phong-chong-ma-tuy/dieu-1"]
-    assert u.level == "dieu" and u.doc_id == "luat-phong-chong-ma-tuy"
+    assert u.level == "dieu" and u.doc_id == "luat-phong-chong-ma-tuy" and u.parent_id is None
     assert u.heading == "Điều 1. Phạm vi điều chỉnh"
-    assert u.text.startswith("Phạm vi điều chỉnh\n\nLuật này quy định về phòng, chống ma túy;")
+    assert u.breadcrumb == "Luật Phòng, chống ma túy › Điều 1. Phạm vi điều chỉnh"
+    assert u.text.startswith("Điều 1. Phạm vi điều chỉnh\nLuật này quy định về phòng, chống ma túy;")
+    k = units["luat-phong-chong-ma-tuy/dieu-2/khoan-4"]
+    assert k.level == "khoan" and k.parent_id == "luat-phong-chong-ma-tuy/dieu-2" and k.heading == "Khoản 4"
+    assert k.text.startswith("4. Tiền chất là hóa chất không thể thiếu được trong quá trình điều chế, sản xuất")
+    assert k.breadcrumb == "Luật Phòng, chống ma túy › Điều 2. Giải thích từ ngữ › Khoản 4"
+    assert k.text in units["luat-phong-chong-ma-tuy/dieu-2"].text
     doc = next(d for d, _ in docs if d.doc_id == "luat-phong-chong-ma-tuy")
     assert doc.title == "Luật Phòng, chống ma túy" and doc.doc_type == "luat"
-    assert all(doc.text[x.char_start:x.char_end] == x.text for d, us in docs if d is doc for x in us)
+    for x in (x for d, us in docs if d is doc for x in us):   # spans hold the unit's lines
+        span = doc.text[x.char_start:x.char_end]
+        assert "\n".join(line.strip() for line in span.splitlines() if line.strip()) == x.text
+    # the corpus's article boundaries win: "Phần thứ hai" inside a Bộ luật dân sự article stays text
+    assert not any(u.level == "phan" for u in units.values())
     # every gold article of the dev split exists in the corpus
     ds = load_alqac(alqac_dir)
-    assert all(r in units for q in ds.questions for r in q.relevant)
+    assert all(r in articles for q in ds.questions for r in q.relevant)
     keep = {"hien-phap/dieu-1", "hien-phap/dieu-2"}
-    assert [u.unit_id for _, us in articles_to_units(alqac_dir / "corpus.jsonl", keep) for u in us] == sorted(keep)
+    kept = [u for _, us in articles_to_units(alqac_dir / "corpus.jsonl", keep) for u in us]
+    assert [u.unit_id for u in kept if u.parent_id is None] == sorted(keep)
+    assert all(u.unit_id.startswith(("hien-phap/dieu-1/", "hien-phap/dieu-2/")) for u in kept if u.parent_id)
+    flat = [u for _, us in articles_to_units(alqac_dir / "corpus.jsonl", clauses=False) for u in us]
+    assert len(flat) == 2249 and all(u.level == "dieu" for u in flat)
 
 
 def test_our_jsonl_roundtrip(tmp_path):

@@ -30,17 +30,19 @@ def eval_group() -> None:
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
               help="corpus.jsonl các điều luật (hoặc thư mục văn bản) khi --dataset là đường dẫn.")
 @click.option("--limit", type=int, default=None, help="Chỉ chạy N câu đầu.")
+@click.option("--query", type=click.Choice(["question", "question+choices"]), default="question",
+              show_default=True, help="Câu tìm kiếm: chỉ câu hỏi, hoặc kèm các phương án A–D của câu trắc nghiệm.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả JSON.")
 @click.option("--quiet", is_flag=True, help="Tắt thanh tiến trình.")
-def retrieval_cmd(dataset, split, mode, embedder, corpus, limit, as_json, quiet) -> None:
+def retrieval_cmd(dataset, split, mode, embedder, corpus, limit, query, as_json, quiet) -> None:
     """Đo Recall@k, MRR@10, nDCG@10, macro-F2 của tìm kiếm."""
     from ktgs.evals.retrieval import evaluate_retrieval
 
     s = _settings(quiet)
     r = evaluate_retrieval(dataset, split=split, mode=mode, embedder=embedder, limit=limit, corpus=corpus,
-                           settings=s, progress=not quiet)
+                           settings=s, progress=not quiet, query=query)
     out = {k: r.get(k) for k in RETRIEVAL_KEYS}
-    out.update({"ci": r["ci"], "dataset": r["dataset"], "mode": mode, "embedder": r["embedder"]})
+    out.update({"ci": r["ci"], "dataset": r["dataset"], "mode": mode, "embedder": r["embedder"], "query": query})
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False))
         return
