@@ -60,6 +60,34 @@ def test_parse_config():
         parse_config("bm26")
     with pytest.raises(Exception, match="unknown setting"):
         parse_config("colour=red")
+    assert parse_config("bm25").query == "question"
+    assert parse_config("mode=bm25,query=question+choices").query == "question+choices"
+    with pytest.raises(EvalError, match="query must be one of"):
+        parse_config("mode=bm25,query=answer")
+
+
+def test_query_with_choices_searches_the_options_of_multiple_choice_questions(tiny):
+    from ktgs.evals.datasets import load_dataset
+    from ktgs.evals.retrieval import retrieve
+
+    corpus, qs, _ = tiny
+    searched = []
+
+    class Spy:  # records the text each question is searched with
+        def search(self, text, k, mode):
+            searched.append(text)
+            return []
+
+    questions = load_dataset(str(qs), corpus=corpus).questions[:3]
+    retrieve(questions, Spy(), "bm25", progress=False, query="question+choices")
+    assert searched == [QUESTIONS[0]["question"], QUESTIONS[1]["question"],
+                        "Giống nấm rơm phải làm gì trước khi bán?\nA. Đóng gói\nB. Được kiểm định\nC. Phơi khô\n"
+                        "D. Dán nhãn"]
+    searched.clear()
+    retrieve(questions, Spy(), "bm25", progress=False)
+    assert searched == [q["question"] for q in QUESTIONS[:3]]
+    with pytest.raises(EvalError, match="query must be one of"):
+        retrieve(questions, Spy(), "bm25", progress=False, query="answer")
 
 
 def test_retrieval_on_tiny_corpus_and_cache(tiny):
