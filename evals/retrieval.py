@@ -66,7 +66,7 @@ def subset_keep(dataset: Dataset, distractors: int, seed: int = 0) -> set[str]:
 
     gold = {r for q in dataset.questions for r in q.relevant}
     others = sorted(u.unit_id for _, units in corpus_to_units(dataset.corpus) for u in units
-                    if u.parent_id is None and u.level != "phan" and u.unit_id not in gold)
+                    if u.parent_id is None and u.unit_id not in gold)
     return gold | set(random.Random(seed).sample(others, min(distractors, len(others))))
 
 
