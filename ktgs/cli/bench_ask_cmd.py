@@ -1,8 +1,6 @@
 """`ktgs bench ask`: answer latency per mode (attached to the `bench` group)."""
 from __future__ import annotations
 
-import json
-
 import click
 
 from ktgs.settings import load_settings
@@ -18,14 +16,13 @@ def bench_ask(modes: tuple[str, ...], repeat: int, as_json: bool) -> None:
     """Đo thời gian trả lời: token đầu tiên và tổng thời gian (chỉ mục hiện có, 5 câu hỏi mẫu)."""
     from ktgs.assistant.bench_ask import run_ask_bench
 
+    from ktgs.cli.bench_cmd import echo_results
+
     results = [run_ask_bench(load_settings(), mode, repeat=repeat) for mode in (modes or ("extractive",))]
-    if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-        return
-    for r in results:
-        click.echo(f"{r['mode']} ({r['model']}): token đầu p50 {r['first_token_ms_p50']} ms, "
-                   f"p95 {r['first_token_ms_p95']} ms; tổng p50 {r['total_ms_p50']} ms, p95 {r['total_ms_p95']} ms; "
-                   f"có căn cứ {r['grounded']}/{r['questions'] * r['repeat']}; nạp {r['load_s']} s")
+    echo_results(results, as_json, lambda r: (
+        f"{r['mode']} ({r['model']}): token đầu p50 {r['first_token_ms_p50']} ms, "
+        f"p95 {r['first_token_ms_p95']} ms; tổng p50 {r['total_ms_p50']} ms, p95 {r['total_ms_p95']} ms; "
+        f"có căn cứ {r['grounded']}/{r['questions'] * r['repeat']}; nạp {r['load_s']} s"))
 
 
 def register(main: click.Group) -> None:

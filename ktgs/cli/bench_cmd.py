@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -35,6 +36,15 @@ def bench_ingest(path: Path | None, repeat: int, as_json: bool) -> None:
                f"(tốt nhất {repeat} lần: {r['seconds']} s)")
     if "pdf_pages" in r:
         click.echo(f"  PDF văn bản mẫu: {r['pdf_pages']} trang, {r['pdf_pages_per_s']} trang/giây")
+
+
+def echo_results(results: list[dict], as_json: bool, line: Callable[[dict], str]) -> None:
+    """Bench results as indented JSON, or one `line(result)` each."""
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    for r in results:
+        click.echo(line(r))
 
 
 def register(main: click.Group) -> None:

@@ -1,7 +1,6 @@
 """`ktgs bench embed`: embedding throughput and query latency (attached to the `bench` group)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -24,14 +23,13 @@ def bench_embed(names: tuple[str, ...], dtypes: tuple[str, ...], n: int, path: P
     from ktgs.index.bench_embed import run_embed_bench
     from ktgs.ingest.bench import default_corpus
 
+    from ktgs.cli.bench_cmd import echo_results
+
     results = run_embed_bench(load_settings(), path or default_corpus(), names, dtypes or ("fp32", "bf16"), n)
-    if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-        return
-    for r in results:
-        click.echo(f"{r['embedder']} [{r['dtype']}] {r['dim']}d: {r['units_per_s']} đơn vị/giây "
-                   f"({r['units']} đoạn, TB {r['mean_chars']} ký tự, {r['seconds']} s); câu hỏi: "
-                   f"trung vị {r['query_ms_median']} ms, p90 {r['query_ms_p90']} ms; nạp {r['load_s']} s")
+    echo_results(results, as_json, lambda r: (
+        f"{r['embedder']} [{r['dtype']}] {r['dim']}d: {r['units_per_s']} đơn vị/giây "
+        f"({r['units']} đoạn, TB {r['mean_chars']} ký tự, {r['seconds']} s); câu hỏi: "
+        f"trung vị {r['query_ms_median']} ms, p90 {r['query_ms_p90']} ms; nạp {r['load_s']} s"))
 
 
 def register(main: click.Group) -> None:
