@@ -44,8 +44,13 @@ class GoldItem:
 
 
 def load_gold(path: str | Path) -> list[GoldItem]:
-    return [GoldItem(**{k: v for k, v in d.items() if k in GoldItem.__dataclass_fields__})
-            for _, d in iter_jsonl(path, EvalError, "gold set")]
+    """Gold items; a `relevant` element that lists equivalent unit ids (law and văn bản hợp nhất)
+    contributes all of them (any one cited counts as related)."""
+    items = []
+    for _, d in iter_jsonl(path, EvalError, "gold set"):
+        d = {**d, "relevant": [u for r in d.get("relevant") or [] for u in ([r] if isinstance(r, str) else r)]}
+        items.append(GoldItem(**{k: v for k, v in d.items() if k in GoldItem.__dataclass_fields__}))
+    return items
 
 
 def _comparable(text: str) -> str:

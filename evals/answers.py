@@ -25,7 +25,8 @@ def judge(q: EvalQuestion, answer: Answer, cited_texts: list[str]) -> dict[str, 
         parsed = M.parse_choice(answer.text, q.choices)
     else:
         parsed = None
-    cp, cr = M.citation_precision_recall(cited, q.relevant) if q.answerable and q.relevant else (None, None)
+    groups = q.relevant_groups
+    cp, cr = M.citation_precision_recall(cited, groups) if q.answerable and groups else (None, None)
     return {
         "parsed": parsed,
         "accuracy": None if correct is None else float(correct),
@@ -36,6 +37,8 @@ def judge(q: EvalQuestion, answer: Answer, cited_texts: list[str]) -> dict[str, 
         "refusal_accuracy": None if q.answerable else float(M.refusal_correct(False, answer.grounded)),
         "answer_rate": float(answer.grounded) if q.answerable else None,
         "faithfulness": M.faithfulness(answer.text, cited_texts) if answer.grounded else None,
+        "superseded_trap_rate": M.superseded_trap(answer, q.not_current, q.not_current_units),
+        "false_flag_rate": M.false_flag(answer, groups) if q.answerable and groups else None,
     }
 
 
@@ -49,7 +52,9 @@ def answer_record(q: EvalQuestion, assistant: Any, searcher: Any, mode: str) -> 
     verdicts = judge(q, answer, texts)
     return {
         "answer": answer.text, "grounded": answer.grounded,
-        "citations": [{"unit_id": c.unit_id, "label": c.label, "quote": c.quote} for c in answer.citations],
+        "citations": [{"unit_id": c.unit_id, "label": c.label, "quote": c.quote, "doc_number": c.doc_number,
+                       "status": getattr(c, "status", "")} for c in answer.citations],
+        "warnings": list(getattr(answer, "warnings", None) or []),
         "answer_ms": float(answer.timings.get("total", 0.0)),
         "metrics_answer": verdicts,
     }

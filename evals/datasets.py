@@ -1,9 +1,13 @@
 """Evaluation datasets: our JSONL format, the ALQAC dev split and BEIR folders.
 
 Our JSONL (one question per line, documented in docs/evals.md):
-`id`, `question`, `relevant` (unit ids, or {"law_id", "article_id"} articles), optional `answer`,
-`choices` (dict A–D or a list), `question_type` ("Đúng/Sai", "Trắc nghiệm", "Tự luận"),
-`key_facts` (list of verbatim phrases), `answerable` (default true). Other keys go to `metadata`.
+`id`, `question`, `relevant` (unit ids, or {"law_id", "article_id"} articles; an element may also be
+a LIST of equivalent unit ids — the same text in a law and its văn bản hợp nhất — any one of which
+satisfies that gold unit), optional `answer`, `choices` (dict A–D or a list), `question_type`
+("Đúng/Sai", "Trắc nghiệm", "Tự luận"), `key_facts` (list of verbatim phrases), `answerable`
+(default true), `not_current` (document numbers not in force that an answer must not present as
+current) and `not_current_units` (unit ids, with everything below them, that are not in force
+although their document is). Other keys (e.g. `kind`) go to `metadata`.
 """
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ from ktgs.evals.alqac import article_unit_id
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 _REPO = Path(__file__).resolve().parents[1]
-_KNOWN = {"id", "question", "relevant", "answer", "choices", "question_type", "key_facts", "answerable"}
+_KNOWN = {"id", "question", "relevant", "answer", "choices", "question_type", "key_facts", "answerable",
+          "not_current", "not_current_units"}
 LETTERS = "ABCDEFGH"
 
 
@@ -28,16 +33,36 @@ LETTERS = "ABCDEFGH"
 class EvalQuestion:
     id: str
     question: str
-    relevant: list[str]                      # unit ids (ALQAC: article unit ids)
+    relevant: list[str]                      # unit ids (ALQAC: article unit ids); one per gold unit
     answer: str = ""
     choices: dict[str, str] | None = None    # letter → text
     question_type: str = ""
     key_facts: list[str] = field(default_factory=list)
     answerable: bool = True
     metadata: dict[str, Any] = field(default_factory=dict)
+    # gold unit (its id in `relevant`) → the other unit ids accepted as that same unit
+    equivalents: dict[str, list[str]] = field(default_factory=dict)
+    not_current: list[str] = field(default_factory=list)        # document numbers not in force
+    not_current_units: list[str] = field(default_factory=list)  # unit ids not in force
+
+    @property
+    def relevant_groups(self) -> list[list[str]]:
+        """One list per gold unit: its id first, then the ids accepted as equivalent to it."""
+        return [[r, *self.equivalents.get(r, [])] for r in self.relevant]
+
+    @property
+    def kind(self) -> str:
+        return str(self.metadata.get("kind") or "")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSONL row shape: equivalent ids are folded back into `relevant` as lists."""
+        d = asdict(self)
+        d["relevant"] = [g if len(g) > 1 else g[0] for g in self.relevant_groups]
+        d.pop("equivalents")
+        for key in ("not_current", "not_current_units"):
+            if not d[key]:
+                d.pop(key)
+        return d
 
 
 @dataclass
@@ -51,14 +76,25 @@ def question_from_dict(d: dict[str, Any], where: str = "") -> EvalQuestion:
     for key in ("id", "question"):
         if key not in d:
             raise EvalError(f"{where}: missing field {key!r}")
-    relevant = []
+    relevant, equivalents = [], {}
     for r in d.get("relevant") or []:
         if isinstance(r, str):
             relevant.append(r)
         elif isinstance(r, dict) and {"law_id", "article_id"} <= set(r):
             relevant.append(article_unit_id(r["law_id"], r["article_id"]))
+        elif isinstance(r, list) and r and all(isinstance(x, str) for x in r):
+            relevant.append(r[0])
+            if len(r) > 1:
+                equivalents[r[0]] = list(r[1:])
         else:
-            raise EvalError(f"{where}: 'relevant' items are unit ids or {{law_id, article_id}}, got {r!r}")
+            raise EvalError(f"{where}: 'relevant' items are unit ids, lists of equivalent unit ids or "
+                            f"{{law_id, article_id}}, got {r!r}")
+    not_current = {}
+    for key in ("not_current", "not_current_units"):
+        val = d.get(key) or []
+        if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
+            raise EvalError(f"{where}: {key!r} is a list of strings, got {val!r}")
+        not_current[key] = list(val)
     choices = d.get("choices")
     if isinstance(choices, list):
         choices = {LETTERS[i]: str(c) for i, c in enumerate(choices)}
@@ -66,7 +102,7 @@ def question_from_dict(d: dict[str, Any], where: str = "") -> EvalQuestion:
         id=str(d["id"]), question=d["question"], relevant=relevant, answer=str(d.get("answer") or ""),
         choices=choices or None, question_type=d.get("question_type") or "",
         key_facts=list(d.get("key_facts") or []), answerable=bool(d.get("answerable", True)),
-        metadata={k: v for k, v in d.items() if k not in _KNOWN},
+        metadata={k: v for k, v in d.items() if k not in _KNOWN}, equivalents=equivalents, **not_current,
     )
 
 

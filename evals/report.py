@@ -15,7 +15,9 @@ BAR_METRICS = ("recall@10", "mrr@10", "ndcg@10", "f2", "accuracy", "key_fact_rec
                "faithfulness")
 TABLE_METRICS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "f2", "accuracy", "answered",
                  "key_fact_recall", "citation_precision", "citation_recall", "refusal_accuracy", "answer_rate",
-                 "faithfulness", "p50_ms", "p95_ms", "n")
+                 "faithfulness", "superseded_trap_rate", "false_flag_rate", "p50_ms", "p95_ms", "n")
+KIND_COLUMNS = ("n", "key_fact_recall", "citation_recall", "citation_precision", "recall@10", "mrr@10",
+                "refusal_accuracy", "answer_rate", "superseded_trap_rate")
 CURVE_K = (1, 3, 5, 10, 20)
 
 
@@ -43,6 +45,18 @@ def metric_rows(results: dict) -> tuple[list[str], list[list[str]]]:
     return ["config", *keys], rows
 
 
+def kind_rows(results: dict) -> tuple[list[str], list[list[str]]]:
+    """Header and rows (one per config × question kind) of the per-kind table; empty without kinds.
+    Columns no row has a value for are left out."""
+    rows_src = [(name, kind, m) for name, s in results["configs"].items()
+                for kind, m in (s.get("by_kind") or {}).items()]
+    if not rows_src:
+        return [], []
+    keys = [k for k in KIND_COLUMNS if any(m.get(k) is not None for _, _, m in rows_src)]
+    rows = [[name, kind] + [_fmt(m.get(k), k) for k in keys] for name, kind, m in rows_src]
+    return ["config", "kind", *keys], rows
+
+
 def markdown(results: dict) -> str:
     head, rows = metric_rows(results)
     lines = [f"# Đánh giá `{results['run_id']}`", "",
@@ -50,6 +64,10 @@ def markdown(results: dict) -> str:
              f"{results['created']}. Khoảng tin cậy 95 % bootstrap (1000 lần, seed 0) trong ngoặc vuông.", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
+    khead, krows = kind_rows(results)
+    if krows:
+        lines += ["", "## Theo loại câu hỏi", "", "| " + " | ".join(khead) + " |", "|" + "---|" * len(khead)]
+        lines += ["| " + " | ".join(r) + " |" for r in krows]
     lines += ["", "## Cấu hình", ""]
     for name, s in results["configs"].items():
         c = s.get("config", {})
@@ -119,6 +137,11 @@ def html_report(results: dict) -> str:
     table = ("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
              + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
              + "</table>")
+    khead, krows = kind_rows(results)
+    if krows:
+        table += ("<h2>Theo loại câu hỏi</h2><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in khead)
+                  + "</tr>" + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
+                                      for r in krows) + "</table>")
     imgs = "".join(f'<figure><img alt="{k}" src="data:image/png;base64,{v}"/><figcaption>{k}</figcaption></figure>'
                    for k, v in plots(results).items())
     title = html.escape(f"Đánh giá {results['run_id']}")

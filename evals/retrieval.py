@@ -64,7 +64,7 @@ def subset_keep(dataset: Dataset, distractors: int, seed: int = 0) -> set[str]:
     corpus; an article brings its khoản and điểm along."""
     import random
 
-    gold = {r for q in dataset.questions for r in q.relevant}
+    gold = {r for q in dataset.questions for g in q.relevant_groups for r in g}
     others = sorted(u.unit_id for _, units in corpus_to_units(dataset.corpus) for u in units
                     if u.parent_id is None and u.unit_id not in gold)
     return gold | set(random.Random(seed).sample(others, min(distractors, len(others))))
@@ -137,7 +137,7 @@ def score_question(q: EvalQuestion, rec: RetrievalRecord, margin: float = F2_MAR
     """Per-question retrieval metrics at unit level (containment credited, see metrics.align_to_gold),
     plus article-level recall/MRR."""
     rel = q.relevant
-    r = M.align_to_gold(rec.ranked, rel)
+    r = M.align_to_gold(rec.ranked, q.relevant_groups)
     prf = M.precision_recall_f2(M.returned_set(r, rec.scores, margin), rel)
     out: dict[str, float | None] = {f"recall@{k}": M.recall_at_k(r, rel, k) for k in RECALL_CURVE}
     out.update({

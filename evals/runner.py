@@ -36,7 +36,10 @@ PRESETS: dict[str, dict[str, str]] = {
     "openai": {"mode": "hybrid", "answer_mode": "openai"},
 }
 JSON_KEYS = ("recall@10", "mrr@10", "ndcg@10", "f2", "accuracy", "key_fact_recall", "citation_precision",
-             "refusal_accuracy", "faithfulness", "p50_ms", "n")
+             "citation_recall", "refusal_accuracy", "faithfulness", "superseded_trap_rate", "p50_ms", "n")
+# per-kind breakdown (questions tagged with a `kind`): these metrics, their means over the kind's questions
+KIND_METRICS = ("recall@10", "mrr@10", "key_fact_recall", "citation_recall", "citation_precision",
+                "refusal_accuracy", "answer_rate", "superseded_trap_rate", "false_flag_rate")
 CI_KEYS = ("recall@10", "mrr@10", "ndcg@10", "f2", "accuracy", "key_fact_recall", "citation_precision",
            "faithfulness")
 SEARCH_MODES = ("bm25", "dense", "hybrid")
@@ -115,7 +118,24 @@ def run_config(cfg: RunConfig, ds: Dataset, questions, base: Settings, progress:
                 assistant.close()
     finally:
         searcher.close()
+    for q in questions:
+        if q.kind and q.id in per_q:
+            per_q[q.id]["kind"] = q.kind
     return _summarise(cfg, s, per_q), per_q
+
+
+def by_kind(records: Sequence[dict]) -> dict[str, dict[str, Any]]:
+    """Means of KIND_METRICS per question kind (records without a kind are left out), with `n`."""
+    kinds: dict[str, list[dict]] = {}
+    for r in records:
+        if r.get("kind"):
+            kinds.setdefault(r["kind"], []).append(r)
+    out = {}
+    for kind in sorted(kinds):
+        recs = kinds[kind]
+        out[kind] = {k: mean(r["metrics"].get(k) for r in recs) for k in KIND_METRICS}
+        out[kind]["n"] = len(recs)
+    return out
 
 
 def _summarise(cfg: RunConfig, s: Settings, per_q: dict[str, dict]) -> dict:
@@ -129,6 +149,9 @@ def _summarise(cfg: RunConfig, s: Settings, per_q: dict[str, dict]) -> dict:
                 "search_p50_ms": percentile(search, 50), "n": len(recs),
                 "latencies_ms": [round(x, 2) for x in lat]})
     out["ci"] = {k: bootstrap_ci([r["metrics"].get(k) for r in recs]) for k in CI_KEYS if k in metric_keys}
+    kinds = by_kind(recs)
+    if kinds:
+        out["by_kind"] = kinds
     out["config"] = {"name": cfg.name, "mode": cfg.mode, "overrides": cfg.overrides, "answers": cfg.answers,
                      "query": cfg.query, "embedder": s.embedder, "rescore_embedder": s.rescore_embedder}
     return out
@@ -160,7 +183,8 @@ def run(dataset: str, configs: Sequence[str], split: str = "dev", corpus: Path |
     with (run_dir / "questions.jsonl").open("w", encoding="utf-8") as fh:
         for q in questions:
             row = {"id": q.id, "question": q.question, "question_type": q.question_type, "gold": q.relevant,
-                   "gold_answer": q.answer, "answerable": q.answerable,
+                   "gold_answer": q.answer, "answerable": q.answerable, "kind": q.kind,
+                   "gold_equivalents": q.equivalents, "not_current": q.not_current + q.not_current_units,
                    "configs": {name: {k: v for k, v in pq.get(q.id, {}).items() if k != "_run"}
                                for name, pq in per_config.items()}}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -174,5 +198,10 @@ def run(dataset: str, configs: Sequence[str], split: str = "dev", corpus: Path |
 def json_summary(run_dir: Path) -> dict:
     """The `ktgs eval run --json` shape: headline metrics per config (null when not applicable)."""
     results = json.loads((Path(run_dir) / "results.json").read_text(encoding="utf-8"))
-    return {"configs": {name: {k: s.get(k) for k in JSON_KEYS} for name, s in results["configs"].items()},
+    configs = {}
+    for name, s in results["configs"].items():
+        configs[name] = {k: s.get(k) for k in JSON_KEYS}
+        if s.get("by_kind"):
+            configs[name]["by_kind"] = s["by_kind"]
+    return {"configs": configs,
             "report": str(Path(run_dir) / "report.html")}
