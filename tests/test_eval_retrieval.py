@@ -184,3 +184,24 @@ def test_eval_index_has_its_own_home_but_the_users_models(tmp_path):
     assert es.models_path == user.models_path == user.home_path / "models"
     custom = user.with_(models_dir=str(tmp_path / "shared-models"))
     assert eval_settings(custom, Dataset("tiny", [], corpus)).models_path == tmp_path / "shared-models"
+
+
+def test_run_reports_per_kind_and_the_superseded_trap_rate(tiny):
+    corpus, _, home = tiny
+    rows = [dict(q, kind=kind) for q, kind in zip(QUESTIONS, ["deadline", "yes-no", "choice", "unanswerable"])]
+    # a fictitious "not current" number on q1: the fixture answers carry no such citation → rate 0
+    rows[0]["not_current"] = ["99/1999/QH99"]
+    qs = home.parent / "kinds.jsonl"
+    qs.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in rows), encoding="utf-8")
+    s = load_settings(home=str(home), quiet=True)
+    d = run(str(qs), ["extractive"], corpus=corpus, settings=s, progress=False, run_id="kinds")
+    ex = json_summary(d)["configs"]["extractive"]
+    assert ex["superseded_trap_rate"] == 0.0
+    kinds = ex["by_kind"]
+    assert sorted(kinds) == ["choice", "deadline", "unanswerable", "yes-no"]
+    assert all(k["n"] == 1 for k in kinds.values())
+    assert kinds["deadline"]["recall@10"] == 1.0 and kinds["unanswerable"]["recall@10"] is None
+    assert kinds["unanswerable"]["refusal_accuracy"] is not None and kinds["deadline"]["superseded_trap_rate"] == 0.0
+    assert "## Theo loại câu hỏi" in (d / "report.md").read_text(encoding="utf-8")
+    row = json.loads((d / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert row["kind"] == "deadline" and row["not_current"] == ["99/1999/QH99"]
