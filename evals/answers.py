@@ -5,6 +5,7 @@ from typing import Any
 
 from ktgs.contracts import Answer
 from ktgs.evals import metrics as M
+from ktgs.evals import validity as V
 from ktgs.evals.datasets import EvalQuestion
 
 
@@ -37,8 +38,8 @@ def judge(q: EvalQuestion, answer: Answer, cited_texts: list[str]) -> dict[str, 
         "refusal_accuracy": None if q.answerable else float(M.refusal_correct(False, answer.grounded)),
         "answer_rate": float(answer.grounded) if q.answerable else None,
         "faithfulness": M.faithfulness(answer.text, cited_texts) if answer.grounded else None,
-        "superseded_trap_rate": M.superseded_trap(answer, q.not_current, q.not_current_units),
-        "false_flag_rate": M.false_flag(answer, groups) if q.answerable and groups else None,
+        "superseded_trap_rate": V.superseded_trap(answer, q.not_current, q.not_current_units),
+        "false_flag_rate": V.false_flag(answer, groups) if q.answerable and groups else None,
     }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Any, Iterable, Sequence, Union
+from typing import Iterable, Sequence, Union
 
 # A gold unit: one unit id, or a list of equivalent ids (the same text in a law and its văn bản hợp
 # nhất) any one of which satisfies it; the first id names it.
@@ -115,7 +115,7 @@ def gold_groups(relevant: Iterable[Gold]) -> list[list[str]]:
 
 
 def _group_match(uid: str, group: Sequence[str]) -> bool:
-    return any(_unit_match(uid, g) for g in group)
+    return any(unit_match(uid, g) for g in group)
 
 
 def align_to_gold(ranked: Sequence[str], relevant: Iterable[Gold]) -> list[str]:
@@ -220,7 +220,8 @@ def key_fact_recall(answer_text: str, key_facts: Sequence[str]) -> float | None:
     return sum(1 for f in key_facts if _fold(f) in t) / len(key_facts)
 
 
-def _unit_match(a: str, b: str) -> bool:
+def unit_match(a: str, b: str) -> bool:
+    """The same unit, or one contains the other ("d/dieu-30" and "d/dieu-30/khoan-2")."""
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
@@ -265,78 +266,3 @@ def faithfulness(answer_text: str, cited_texts: Sequence[str], threshold: float 
             supported += 1
     return supported / len(sents)
 
-
-# ---------------------------------------------------------------- validity (superseded traps)
-
-# Citation.status values that tell the reader the text is not (wholly) in force; "replaced" is the
-# value used before the validity graph ("expired" replaces it).
-FLAG_STATUSES = frozenset({"expired", "partly_expired", "not_yet", "replaced"})
-
-
-def _number_key(number: str) -> str:
-    """A document number for comparison: folded, lower case, without spaces ("22-QĐ/TW" → "22-qd/tw")."""
-    return re.sub(r"\s+", "", _fold(number))
-
-
-
-def _names_number(text: str, number: str) -> bool:
-    """The text names the document number ("22-QĐ/TW" in "… Quy định 22-QĐ/TW đã …", not in "122-QĐ/TW")."""
-    key = re.escape(_number_key(number))
-    return re.search(rf"(?<![0-9a-z]){key}(?![0-9a-z])", _fold(text)) is not None
-
-
-def _doc_slug(number: str) -> str:
-    """The doc_id prefix ingest derives from a number ("25/2018/QH14" → "25-2018-qh14")."""
-    return re.sub(r"[^0-9a-z]+", "-", _fold(number)).strip("-")
-
-
-def cites_not_current(citation: Any, not_current: Sequence[str], not_current_units: Sequence[str] = ()) -> str | None:
-    """The not-current document number (or unit id) a citation falls under, else None. The citation's
-    `doc_number` is compared when present, else its unit id's document part."""
-    uid = getattr(citation, "unit_id", "") or ""
-    for u in not_current_units:
-        if uid == u or uid.startswith(u + "/"):
-            return u
-    number = getattr(citation, "doc_number", "") or ""
-    doc_part = uid.split("/", 1)[0].lower()
-    for n in not_current:
-        if number and _number_key(number) == _number_key(n):
-            return n
-        if not number and (doc_part == _doc_slug(n) or doc_part.startswith(_doc_slug(n) + "-")):
-            return n
-    return None
-
-
-def citation_flagged(citation: Any, warnings: Sequence[str], number: str = "") -> bool:
-    """A citation is flagged when its `status` says the text is not in force (FLAG_STATUSES) or one of
-    the answer's `warnings` names its document number (or `number`, the not-current one it fell under)."""
-    if (getattr(citation, "status", "") or "") in FLAG_STATUSES:
-        return True
-    names = [n for n in (getattr(citation, "doc_number", "") or "", number) if n]
-    return any(_names_number(w, n) for w in warnings for n in names)
-
-
-def superseded_trap(answer: Any, not_current: Sequence[str], not_current_units: Sequence[str] = ()) -> float | None:
-    """1.0 when the answer cites a unit of a not-current document (or a not-current unit) without
-    flagging it, 0.0 when it does not, None for a question with nothing not current. Reads
-    `answer.citations`, `answer.warnings` and each citation's `doc_number` / `status` with getattr
-    defaults, so answers without the validity fields are judged by doc_number alone."""
-    if not not_current and not not_current_units:
-        return None
-    warnings = list(getattr(answer, "warnings", None) or [])
-    for c in getattr(answer, "citations", None) or []:
-        hit = cites_not_current(c, not_current, not_current_units)
-        if hit is not None and not citation_flagged(c, warnings, hit if hit in not_current else ""):
-            return 1.0
-    return 0.0
-
-
-def false_flag(answer: Any, gold: Sequence[Gold]) -> float | None:
-    """1.0 when a citation of a gold unit (a text in force: gold units are current by construction)
-    carries a not-in-force status, 0.0 when gold units are cited unflagged, None when none is cited."""
-    groups = gold_groups(gold)
-    on_gold = [c for c in getattr(answer, "citations", None) or []
-               if any(_group_match(getattr(c, "unit_id", ""), g) for g in groups)]
-    if not on_gold:
-        return None
-    return 1.0 if any((getattr(c, "status", "") or "") in FLAG_STATUSES for c in on_gold) else 0.0

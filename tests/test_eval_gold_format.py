@@ -9,6 +9,7 @@ import pytest
 
 from ktgs.contracts import Answer, Citation
 from ktgs.evals import metrics as m
+from ktgs.evals import validity as v
 from ktgs.evals.answers import judge
 from ktgs.evals.datasets import load_jsonl, question_from_dict, save_jsonl
 from ktgs.evals.report import kind_rows, markdown
@@ -69,42 +70,42 @@ def test_superseded_trap_flag_by_status_or_warning():
     old = _cit("22-QD-TW-2021/p-3", "22-QĐ/TW")
     new = _cit("296-QD-TW-2025/p-1", "296-QĐ/TW")
     # cited as if in force, no warning → a trap
-    assert m.superseded_trap(NS(citations=[new, old]), nc) == 1.0
+    assert v.superseded_trap(NS(citations=[new, old]), nc) == 1.0
     # its status says it is no longer in force → flagged
-    assert m.superseded_trap(NS(citations=[_cit("22-QD-TW-2021/p-3", "22-QĐ/TW", "expired")]), nc) == 0.0
+    assert v.superseded_trap(NS(citations=[_cit("22-QD-TW-2021/p-3", "22-QĐ/TW", "expired")]), nc) == 0.0
     # a warning names the number (any spelling of the diacritics / case) → flagged
     w = ["Quy định 22-QD/TW đã được thay thế bởi Quy định 296-QĐ/TW (30/5/2025)"]
-    assert m.superseded_trap(NS(citations=[old], warnings=w), nc) == 0.0
+    assert v.superseded_trap(NS(citations=[old], warnings=w), nc) == 0.0
     # a warning about another number does not flag it ("122-QĐ/TW" is not "22-QĐ/TW")
-    assert m.superseded_trap(NS(citations=[old], warnings=["Quy định 122-QĐ/TW …"]), nc) == 1.0
+    assert v.superseded_trap(NS(citations=[old], warnings=["Quy định 122-QĐ/TW …"]), nc) == 1.0
     # only current texts cited, or a refusal → no trap; nothing not current → None
-    assert m.superseded_trap(NS(citations=[new]), nc) == 0.0
-    assert m.superseded_trap(NS(citations=[]), nc) == 0.0
-    assert m.superseded_trap(NS(citations=[old]), []) is None
+    assert v.superseded_trap(NS(citations=[new]), nc) == 0.0
+    assert v.superseded_trap(NS(citations=[]), nc) == 0.0
+    assert v.superseded_trap(NS(citations=[old]), []) is None
     # an answer object without the new fields at all (before they land)
-    assert m.superseded_trap(object(), nc) == 0.0
+    assert v.superseded_trap(object(), nc) == 0.0
 
 
 def test_superseded_trap_without_doc_number_and_for_units():
     # no doc_number: the unit id's document part is compared with the number's slug
     c = NS(unit_id="11-2022-QH15/dieu-1", doc_number="")
-    assert m.superseded_trap(NS(citations=[c]), ["11/2022/QH15"]) == 1.0
-    assert m.superseded_trap(NS(citations=[NS(unit_id="111-2022-QH15/dieu-1")]), ["11/2022/QH15"]) == 0.0
+    assert v.superseded_trap(NS(citations=[c]), ["11/2022/QH15"]) == 1.0
+    assert v.superseded_trap(NS(citations=[NS(unit_id="111-2022-QH15/dieu-1")]), ["11/2022/QH15"]) == 0.0
     # a not-current unit of a document that is otherwise in force (and everything below it)
     units = ["25-2018-QH14/dieu-14"]
-    assert m.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-14/khoan-1", "25/2018/QH14")]), [], units) == 1.0
-    assert m.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-140", "25/2018/QH14")]), [], units) == 0.0
-    assert m.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-14", "25/2018/QH14", "partly_expired")]),
+    assert v.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-14/khoan-1", "25/2018/QH14")]), [], units) == 1.0
+    assert v.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-140", "25/2018/QH14")]), [], units) == 0.0
+    assert v.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-14", "25/2018/QH14", "partly_expired")]),
                              [], units) == 0.0
-    assert m.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-14", "25/2018/QH14")],
+    assert v.superseded_trap(NS(citations=[_cit("25-2018-QH14/dieu-14", "25/2018/QH14")],
                                 warnings=["Điều 14 Luật Tố cáo 25/2018/QH14 đã được sửa đổi"]), [], units) == 0.0
 
 
 def test_false_flag_on_gold_units():
     gold = [["02-2011-QH13/dieu-48"]]
-    assert m.false_flag(NS(citations=[_cit("02-2011-QH13/dieu-48", "02/2011/QH13", "expired")]), gold) == 1.0
-    assert m.false_flag(NS(citations=[_cit("02-2011-QH13/dieu-48", "02/2011/QH13")]), gold) == 0.0
-    assert m.false_flag(NS(citations=[_cit("x/dieu-1", "X", "expired")]), gold) is None
+    assert v.false_flag(NS(citations=[_cit("02-2011-QH13/dieu-48", "02/2011/QH13", "expired")]), gold) == 1.0
+    assert v.false_flag(NS(citations=[_cit("02-2011-QH13/dieu-48", "02/2011/QH13")]), gold) == 0.0
+    assert v.false_flag(NS(citations=[_cit("x/dieu-1", "X", "expired")]), gold) is None
 
 
 def test_judge_reports_trap_and_equivalent_recall():
