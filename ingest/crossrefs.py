@@ -51,7 +51,7 @@ _DES = {
     "muc": r"\d{1,2}", "chuong": r"[IVXLC]{1,6}|\d{1,2}",
     "phan": r"thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|[IVXLC]{1,5}|\d{1,2}",
 }
-_END = rf"(?!{_W})"
+_END = rf"(?!{_W})(?!\.\d|\.[A-ZĐ])"
 _HEAD = re.compile(
     r"(?<![^\W_])(?:(?P<tu>[Tt]ừ)\s+)?(?:(?P<cac>[Cc]ác)\s+)?(?P<kw>" + "|".join(
         f"(?P<{lv}>{kw})" for lv, kw in _KW.items()) + r")\s+(?P<des>" + "|".join(
@@ -180,13 +180,14 @@ def _chain(text: str, pos: int) -> tuple[list[list[tuple[str, str]]], int] | Non
         nxt = _level_at(text, link.end())
         if nxt is None or _RANK[nxt] <= _RANK[levels[-1][0]]:
             break
-        seg = _segment(text, link.end(), nxt)
-        if seg is None or len(seg[0]) > 1 and len(levels[-1][1]) > 1:
-            break
-        if len(seg[0]) > 1:       # "khoản 1 Điều 5, 6": not a chain we read
-            break
-        levels.append((nxt, seg[0]))
-        end = seg[1]
+        head = _HEAD_AT[nxt].match(text, link.end())
+        if head is None or head.group("tu") or _norm_des(nxt, head.group(2)) == HERE and nxt == "khoan" \
+                and levels[-1][0] != "diem":
+            if head is None or head.group("tu"):
+                break
+        # "khoản 1 Điều 7, Điều 9 và Điều 10": Điều 7 closes this chain, the others start new ones
+        levels.append((nxt, [_norm_des(nxt, head.group(2))]))
+        end = head.end()
     # expand: the smallest level may list several designators; larger levels have one each
     fixed = [(lv, vals[0]) for lv, vals in reversed(levels[1:])]
     small_lv, small_vals = levels[0]
@@ -227,6 +228,19 @@ def _doc_phrase(text: str, pos: int, refs_at: dict[int, object], names: Iterable
     return DocPhrase("none", start=pos, end=pos)
 
 
+def _is_heading(text: str, m: re.Match) -> bool:
+    """'Điều 26. Tiếp nhận …' / 'Chương III' on its own line, '* Khoản 11 “…' of a guidance, a quoted
+    article heading ('“Điều 3. Hiệu lực thi hành'): the structure of a text, not a reference."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    before = text[line_start:m.start()]
+    after = text[m.end():m.end() + 3]
+    if before.strip() == "" and _STRUCT_HEADING.match(text, m.start()):
+        return True
+    if re.fullmatch(r"\s*[*•+-]?\s*", before) and m.group("khoan") and re.match(r"\s*(?:[.:“\"]|$)", after):
+        return True
+    return before.rstrip().endswith(("“", '"')) and re.match(r"\.\s", after) is not None
+
+
 def parse_crossrefs(text: str, names: Iterable[str] = ()) -> list[RefGroup]:
     """Every reference group in `text`; `names` are document names known to the corpus ("Luật Tố cáo")."""
     names = list(names)
@@ -241,8 +255,7 @@ def parse_crossrefs(text: str, names: Iterable[str] = ()) -> list[RefGroup]:
     groups: list[RefGroup] = []
     pos = 0
     for m in _HEAD.finditer(text):
-        if m.start() < pos or _STRUCT_HEADING.match(text, text.rfind("\n", 0, m.start()) + 1) \
-                and text.rfind("\n", 0, m.start()) + 1 == m.start():
+        if m.start() < pos or _is_heading(text, m):
             continue
         first = _chain(text, m.start())
         if first is None:
@@ -255,6 +268,10 @@ def parse_crossrefs(text: str, names: Iterable[str] = ()) -> list[RefGroup]:
                 break
             chains += nxt[0]
             end = nxt[1]
+        for i in range(len(chains) - 2, -1, -1):
+            top, later = chains[i][0][0], chains[i + 1]
+            if _RANK[later[0][0]] > _RANK[top]:
+                chains[i] = [p for p in later if _RANK[p[0]] > _RANK[top]] + chains[i]
         doc = _doc_phrase(text, end, refs_at, names)
         stop = max(end, doc.end)
         groups.append(RefGroup(m.start(), stop, text[m.start():stop], [Chain(c) for c in chains], doc))
@@ -382,6 +399,8 @@ class Corpus:
         if phrase.kind == "name":
             ids = self.by_name.get(fold_diacritics(phrase.name).lower(), [])
             return self._by_date(ids, phrase, citing)
+        if phrase.kind == "unknown":
+            return None, "", "unknown_document"
         return None, "", "not_in_corpus"
 
     def _by_date(self, ids: list[str], phrase: DocPhrase, citing: Document) -> tuple[str | None, str, str]:
@@ -450,6 +469,8 @@ def resolve_unit_refs(unit: Unit, corpus: Corpus, children: list[Unit] = (),
                                    corpus.names)
                 if cand.kind != "none" and cand.end >= len(lead.rstrip().rstrip(":").rstrip()):
                     doc, inherited = cand, True
+        if doc.kind == "none" and not inherited and _names_other_doc_after(unit.text, g.end, citing):
+            doc = DocPhrase("unknown", start=g.end, end=g.end)
         doc_id, number, reason = corpus.doc_for(doc, citing)
         for chain in g.chains:
             parts = list(chain.parts)
@@ -496,6 +517,16 @@ def resolve_unit_refs(unit: Unit, corpus: Corpus, children: list[Unit] = (),
                             target.reason_code = "unknown_document"
             out.append(target)
     return out
+
+
+def _names_other_doc_after(text: str, pos: int, citing: Document) -> bool:
+    """'… tại điểm l khoản 2 Điều 57; bãi bỏ điểm a khoản 1 Điều 59 của Luật Đo đạc và bản đồ số …':
+    a reference with no document of its own, followed on its line by another document's name."""
+    end = text.find("\n", pos)
+    rest = text[pos:end if end >= 0 else len(text)]
+    if any(r.doc_number != citing.doc_number for r in extract_references(rest)):
+        return True
+    return bool(re.search(r"\b(?:của|theo)\s+(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư)\s+(?!này)[A-ZĐ]", rest))
 
 
 def _lead_in(parent: Unit, children: list[Unit]) -> str:
