@@ -1,0 +1,45 @@
+"""References stored both ways in the catalog, re-resolved when the cited document arrives; `ktgs refs`."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from ktgs.cli import main
+from ktgs.index.catalog import Catalog
+from ktgs.index.crossref_store import cited_by, referenced_units, refresh_refs, unit_refs_json
+from ktgs.ingest.parse import parse_file
+from ktgs.settings import Settings
+
+
+def _put(catalog, path):
+    res = parse_file(path, Settings(quiet=True))
+    catalog.put_document(res.document, res.units, ["dieu", "khoan"])
+    refresh_refs(catalog, [res.document.doc_id])
+
+
+def test_refs_resolve_when_the_cited_law_arrives(corpus_dir, ktgs_home):
+    catalog = Catalog.open(Settings(home=str(ktgs_home)))
+    _put(catalog, corpus_dir / "nghi-dinh-31-2019-ND-CP.md")
+    before = unit_refs_json(catalog, "31-2019-ND-CP/dieu-1/khoan-1/diem-a")
+    assert [(c["unit_id"], c["reason"]) for c in before["cites"]] == [
+        (None, "văn bản được dẫn chiếu chưa có trong kho")]
+    _put(catalog, corpus_dir / "luat-to-cao-25-2018-QH14.md")
+    after = unit_refs_json(catalog, "31-2019-ND-CP/dieu-1/khoan-1/diem-a")
+    assert after == {"cites": [{"text": "Điều 30", "doc_number": "25/2018/QH14", "unit_id": "25-2018-QH14/dieu-30",
+                                "target": "Điều 30"}], "cited_by": []}
+    assert "31-2019-ND-CP/dieu-1/khoan-1/diem-a" in cited_by(catalog, "25-2018-QH14/dieu-30")
+    assert "25-2018-QH14/dieu-38/khoan-1" in cited_by(catalog, "25-2018-QH14/dieu-30")
+    # evidence expansion: Điều 26 khoản 1 (its điểm b says "theo quy định tại Điều 29 của Luật này")
+    unit = catalog.unit("25-2018-QH14/dieu-26/khoan-1")
+    assert [u.unit_id for u in referenced_units(unit, catalog)] == ["25-2018-QH14/dieu-29"]
+    catalog.close()
+
+    out = CliRunner().invoke(main, ["refs", "25-2018-QH14/dieu-26/khoan-2", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert set(data) == {"cites", "cited_by"}
+    assert data["cites"] == [{"text": "khoản 1 Điều này", "doc_number": "25/2018/QH14",
+                              "unit_id": "25-2018-QH14/dieu-26/khoan-1", "target": "khoản 1 Điều 26"}]
+    missing = CliRunner().invoke(main, ["refs", "25-2018-QH14/dieu-999"])
+    assert missing.exit_code == 1 and "không có đơn vị" in missing.output
