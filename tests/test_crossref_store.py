@@ -43,3 +43,28 @@ def test_refs_resolve_when_the_cited_law_arrives(corpus_dir, ktgs_home):
                               "unit_id": "25-2018-QH14/dieu-26/khoan-1", "target": "khoản 1 Điều 26"}]
     missing = CliRunner().invoke(main, ["refs", "25-2018-QH14/dieu-999"])
     assert missing.exit_code == 1 and "không có đơn vị" in missing.output
+
+
+class _CatalogReader:
+    """The two read methods evidence expansion uses, over a real catalog (no store, no embedder)."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+
+    def get_document(self, doc_id):
+        return self.catalog.document(doc_id)
+
+
+def test_evidence_expansion_adds_the_cited_unit(corpus_dir, ktgs_home):
+    from ktgs.assistant.evidence import evidence_from_units
+    from ktgs.assistant.references import add_referenced_evidence
+
+    catalog = Catalog.open(Settings(home=str(ktgs_home)))
+    _put(catalog, corpus_dir / "luat-to-cao-25-2018-QH14.md")
+    quoted = catalog.unit("25-2018-QH14/dieu-26/khoan-1/diem-b")
+    evidence = evidence_from_units([(quoted, catalog.document("25-2018-QH14"))])
+    out = add_referenced_evidence(evidence, _CatalogReader(catalog))
+    assert [(ev.n, ev.unit.unit_id) for ev in out] == [(1, "25-2018-QH14/dieu-26/khoan-1/diem-b"),
+                                                       (2, "25-2018-QH14/dieu-29")]
+    assert out[1].label.startswith("Điều 29") and out[1].notes == [f"được dẫn chiếu tại {out[0].label}"]
+    catalog.close()
