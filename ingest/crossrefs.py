@@ -469,8 +469,12 @@ def resolve_unit_refs(unit: Unit, corpus: Corpus, children: list[Unit] = (),
                                    corpus.names)
                 if cand.kind != "none" and cand.end >= len(lead.rstrip().rstrip(":").rstrip()):
                     doc, inherited = cand, True
-        if doc.kind == "none" and not inherited and _names_other_doc_after(unit.text, g.end, citing):
+        relative_only = all(any(v == HERE for _, v in c.parts) for c in g.chains)   # "khoản 1 Điều này"
+        if doc.kind == "none" and not inherited and not relative_only \
+                and _names_other_doc_after(unit.text, g.end, citing):
             doc = DocPhrase("unknown", start=g.end, end=g.end)
+        if doc.kind in ("self", "none") and not inherited and _in_footnote(unit.text, g.start):
+            doc = DocPhrase("unknown", start=g.end, end=g.end)   # a note quoting the amending law
         doc_id, number, reason = corpus.doc_for(doc, citing)
         for chain in g.chains:
             parts = list(chain.parts)
@@ -521,12 +525,22 @@ def resolve_unit_refs(unit: Unit, corpus: Corpus, children: list[Unit] = (),
 
 def _names_other_doc_after(text: str, pos: int, citing: Document) -> bool:
     """'… tại điểm l khoản 2 Điều 57; bãi bỏ điểm a khoản 1 Điều 59 của Luật Đo đạc và bản đồ số …':
-    a reference with no document of its own, followed on its line by another document's name."""
-    end = text.find("\n", pos)
-    rest = text[pos:end if end >= 0 else len(text)]
+    a reference with no document of its own, followed in its paragraph (up to a line that ends with
+    '.', ';' or ':'; a wrapped line does not end it) by another document's name."""
+    end = re.compile(r"[.;:]\s*(?:\n|$)").search(text, pos)
+    rest = text[pos:end.start() if end else len(text)]
     if any(r.doc_number != citing.doc_number for r in extract_references(rest)):
         return True
     return bool(re.search(r"\b(?:của|theo)\s+(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư)\s+(?!này)[A-ZĐ]", rest))
+
+
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]")
+
+
+def _in_footnote(text: str, pos: int) -> bool:
+    """After a '[12]' note marker on the same line: a consolidated text's note, whose "Luật này" is
+    the amending law it quotes ("[2] Điều này được sửa đổi, bổ sung theo … Luật số 81/2025/QH15")."""
+    return bool(_FOOTNOTE.search(text, text.rfind("\n", 0, pos) + 1, pos))
 
 
 def _lead_in(parent: Unit, children: list[Unit]) -> str:
