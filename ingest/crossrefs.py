@@ -312,7 +312,9 @@ class DocKeys:
 
     def __init__(self, units: Iterable[Unit]):
         self.keys: dict[tuple, str | None] = {}
+        self.ids: set[str] = set()
         for u in units:
+            self.ids.add(u.unit_id)
             parts = path_parts(u.path)
             if not parts or parts[-1][0] != u.level:
                 continue
@@ -448,15 +450,41 @@ _LEAD_DOC = re.compile(r"(?:của|tại|theo)\s+(?P<doc>.{3,120}?)\s*:\s*$", re.
 _ITEM_LABEL = re.compile(r"^\s*(?:[a-zđ]\d{0,2}\)|\d{1,3}[.)]|[-–•+])\s*")
 
 
+# outline numbering of a Party guidance, explicitly of this text: "Điểm 3.6 và 3.7, Mục 3 của Hướng dẫn này"
+_OUTLINE_REF = re.compile(
+    r"(?<![^\W_])(?:[Đđ]iểm|[Tt]iểu mục|[Mm]ục)\s+(\d{1,2}(?:\.\d{1,2}){0,3})"
+    r"((?:\s*(?:,|và)\s*\d{1,2}(?:\.\d{1,2}){1,3})*)(?![.\d])"
+    r"(?:\s*,\s*(?:[Mm]ục|[Pp]hần)\s+(?:\d{1,2}|[IVX]{1,4}))?\s+(?:của|tại)\s+"
+    r"(?:Hướng dẫn|Quy định|Đề án|Kế hoạch|Quy chế|Chỉ thị|Nghị quyết|Kết luận) này(?![^\W_])")
+
+
+def _outline_refs(unit: Unit, corpus: Corpus, citing: Document) -> list[Target]:
+    """Numbered headings (1., 1.1., 1.1.1.) of a text without Điều, named with "… này": their unit ids."""
+    keys = corpus.keys(citing.doc_id)
+    if keys.has_articles:
+        return []
+    out = []
+    for m in _OUTLINE_REF.finditer(unit.text):
+        numbers = [m.group(1)] + re.findall(r"\d{1,2}(?:\.\d{1,2})+", m.group(2) or "")
+        for n in numbers:
+            uid = f"{citing.doc_id}/{n.replace('.', '-')}"
+            found = uid in keys.ids
+            out.append(Target(unit.unit_id, m.group(0), n, citing.doc_number, citing.doc_id,
+                              uid if found else None, "" if found else "unit_not_found", m.start(), m.end()))
+    return out
+
+
 def resolve_unit_refs(unit: Unit, corpus: Corpus, children: list[Unit] = (),
                       parent: Unit | None = None, parent_children: list[Unit] = ()) -> list[Target]:
     """The targets of every reference in `unit`'s own text (its children's text excluded)."""
     citing = corpus.documents.get(unit.doc_id) or Document(doc_id=unit.doc_id)
     mask = own_text_mask(unit, list(children))
     here = dict(path_parts(unit.path))
-    out: list[Target] = []
+    out: list[Target] = [t for t in _outline_refs(unit, corpus, citing)
+                         if not any(s <= t.start < e for s, e in mask)]
+    taken = [(t.start, t.end) for t in out]
     for g in parse_crossrefs(unit.text, corpus.names):
-        if any(s <= g.start < e for s, e in mask):
+        if any(s <= g.start < e for s, e in mask) or any(s < g.end and g.start < e for s, e in taken):
             continue
         doc = g.doc
         inherited = False
@@ -520,7 +548,7 @@ def resolve_unit_refs(unit: Unit, corpus: Corpus, children: list[Unit] = (),
                         if doc.kind == "none" and not inherited:
                             target.reason_code = "unknown_document"
             out.append(target)
-    return out
+    return sorted(out, key=lambda t: t.start)     # text order; a group's chains keep theirs
 
 
 def _names_other_doc_after(text: str, pos: int, citing: Document) -> bool:
