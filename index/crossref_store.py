@@ -136,8 +136,10 @@ def referenced_units(unit: Unit, catalog: "Catalog", limit: int = 3) -> list[Uni
             continue
         if u not in ids:
             ids.append(u)
-    found = catalog.units_by_id(ids[:limit])
-    return [found[i] for i in ids[:limit] if i in found]
+    found = catalog.units_by_id(ids)
+    # a Chương / Mục / Phần is a heading over many articles, not a text to quote beside the evidence
+    kept = [found[i] for i in ids if i in found and found[i].level not in ("phan", "chuong", "muc")]
+    return kept[:limit]
 
 
 def reference_counts(catalog: "Catalog") -> dict[str, int]:
