@@ -8,7 +8,7 @@ The table is the catalog migration "0003_unit_refs" (index/catalog.py lists it).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ktgs.contracts import Unit
 from ktgs.ingest.crossrefs import REASONS, Corpus, Target, resolve_document
@@ -77,7 +77,7 @@ def forget_document_refs(catalog: "Catalog", doc_id: str) -> None:
     with catalog.db:
         catalog.db.execute("DELETE FROM unit_refs WHERE collection=? AND source_doc=?", (c, doc_id))
         catalog.db.execute(
-            "UPDATE unit_refs SET target_unit=NULL, target_doc=NULL, reason_code='not_in_corpus' "
+            "UPDATE unit_refs SET target_unit=NULL, reason_code='not_in_corpus' "
             "WHERE collection=? AND target_doc=?", (c, doc_id))
 
 
@@ -105,10 +105,18 @@ def cited_by(catalog: "Catalog", unit_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def unit_refs_json(catalog: "Catalog", unit_id: str) -> dict:
+def unit_refs_json(catalog: "Catalog", unit_id: str,
+                   status_of: Callable[[str], str] | None = None) -> dict:
     """{"cites": [{text, doc_number, unit_id, target, reason?}], "cited_by": [unit ids]} — for
-    `ktgs refs`, `ktgs doc show` and the Văn bản tab."""
-    return {"cites": [t.to_json() for t in cites(catalog, unit_id)], "cited_by": cited_by(catalog, unit_id)}
+    `ktgs refs`, `ktgs doc show` and the Văn bản tab. `status_of(doc_id)` (validity) adds the cited
+    document's status to each resolved cite."""
+    out = []
+    for t in cites(catalog, unit_id):
+        d = t.to_json()
+        if status_of is not None and t.unit_id and t.doc_id:
+            d["status"] = status_of(t.doc_id)
+        out.append(d)
+    return {"cites": out, "cited_by": cited_by(catalog, unit_id)}
 
 
 def document_refs(catalog: "Catalog", doc_id: str) -> dict[str, dict]:

@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from ktgs.cli import main
 from ktgs.index.catalog import Catalog
-from ktgs.index.crossref_store import cited_by, referenced_units, refresh_refs, unit_refs_json
+from ktgs.index.crossref_store import (cited_by, forget_document_refs, referenced_units, refresh_refs,
+                                       unit_refs_json)
 from ktgs.ingest.parse import parse_file
 from ktgs.settings import Settings
 
@@ -30,6 +31,9 @@ def test_refs_resolve_when_the_cited_law_arrives(corpus_dir, ktgs_home):
                                 "target": "Điều 30"}], "cited_by": []}
     assert "31-2019-ND-CP/dieu-1/khoan-1/diem-a" in cited_by(catalog, "25-2018-QH14/dieu-30")
     assert "25-2018-QH14/dieu-38/khoan-1" in cited_by(catalog, "25-2018-QH14/dieu-30")
+    # validity can add the cited document's status in the same call
+    with_status = unit_refs_json(catalog, "31-2019-ND-CP/dieu-1/khoan-1/diem-a", status_of=lambda d: f"status of {d}")
+    assert with_status["cites"][0]["status"] == "status of 25-2018-QH14"
     # evidence expansion: Điều 26 khoản 1 (its điểm b says "theo quy định tại Điều 29 của Luật này")
     unit = catalog.unit("25-2018-QH14/dieu-26/khoan-1")
     assert [u.unit_id for u in referenced_units(unit, catalog)] == ["25-2018-QH14/dieu-29"]
@@ -67,4 +71,17 @@ def test_evidence_expansion_adds_the_cited_unit(corpus_dir, ktgs_home):
     assert [(ev.n, ev.unit.unit_id) for ev in out] == [(1, "25-2018-QH14/dieu-26/khoan-1/diem-b"),
                                                        (2, "25-2018-QH14/dieu-29")]
     assert out[1].label.startswith("Điều 29") and out[1].notes == [f"được dẫn chiếu tại {out[0].label}"]
+    catalog.close()
+
+
+def test_refs_into_a_removed_document_become_unresolved(corpus_dir, ktgs_home):
+    catalog = Catalog.open(Settings(home=str(ktgs_home)))
+    _put(catalog, corpus_dir / "luat-to-cao-25-2018-QH14.md")
+    _put(catalog, corpus_dir / "nghi-dinh-31-2019-ND-CP.md")
+    assert unit_refs_json(catalog, "31-2019-ND-CP/dieu-9/khoan-1")["cites"][0]["unit_id"] == "25-2018-QH14/dieu-29"
+    catalog.delete_document("25-2018-QH14")
+    forget_document_refs(catalog, "25-2018-QH14")
+    cite = unit_refs_json(catalog, "31-2019-ND-CP/dieu-9/khoan-1")["cites"][0]
+    assert (cite["unit_id"], cite["reason_code"]) == (None, "not_in_corpus")
+    assert cited_by(catalog, "31-2019-ND-CP/dieu-9/khoan-1") == []
     catalog.close()
