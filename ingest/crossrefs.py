@@ -65,7 +65,7 @@ _SELF = re.compile(
     r"Quyết định|Hiến pháp|Văn bản|Kết luận|Chỉ thị|Thông báo|Đề án)\s+này" + _END)
 # a named document not known to the corpus: "Điều lệ Đảng", "Luật Cán bộ, công chức", "Bộ luật Hình sự"
 _NAMED = re.compile(
-    r"(?:Điều lệ Đảng|Hiến pháp(?:\s+năm\s+\d{4})?|(?:Bộ luật|Luật|Pháp lệnh)\s+(?:[A-ZĐÀ-Ỹ]\w*)"
+    r"(?:Điều lệ Đảng|Hiến pháp(?:\s+năm\s+\d{4})?|(?:Bộ luật|Luật|Pháp lệnh)\s+(?!này\b|số\b)(?:[^\W\d_]+)"
     r"(?:[ ,]+(?!số\b|năm\b|và\b|thì\b|hoặc\b|về\b|quy\b|được\b|có\b|này\b)[\wà-ỹ]+){0,6})" + _END)
 _DOC_LEAD = re.compile(r"\s*,?\s*(?:(?:của|tại|thuộc|trong|theo)\s+)?")
 # the unit's own heading line ("Điều 26. Tiếp nhận …", "Chương III"), not a reference
@@ -409,13 +409,18 @@ class Corpus:
         """A name names the law of that name in force when the citing text was issued: the latest
         one issued before it; with no date to compare, only a single candidate is taken."""
         docs = [self.documents[i] for i in ids]
+        when = citing.issued_date
         if phrase.year:
             docs = [d for d in docs if d.issued_date[:4] == phrase.year]
-        elif len(docs) > 1:
-            when = citing.issued_date
-            if not when or any(not d.issued_date for d in docs):
+        elif when:
+            # a law issued after the citing text cannot be the one it names (Luật Tố cáo 2018 is not
+            # what a 2015 text meant); of those before it, the latest
+            if any(not d.issued_date for d in docs) and len(docs) > 1:
                 return None, "", "ambiguous_document"
-            docs = sorted((d for d in docs if d.issued_date <= when), key=lambda d: d.issued_date)[-1:]
+            docs = sorted((d for d in docs if not d.issued_date or d.issued_date <= when),
+                          key=lambda d: d.issued_date)[-1:]
+        elif len(docs) > 1:
+            return None, "", "ambiguous_document"
         if len(docs) == 1:
             return docs[0].doc_id, docs[0].doc_number, ""
         return None, "", "not_in_corpus" if not docs else "ambiguous_document"
@@ -559,7 +564,7 @@ def _names_other_doc_after(text: str, pos: int, citing: Document) -> bool:
     rest = text[pos:end.start() if end else len(text)]
     if any(r.doc_number != citing.doc_number for r in extract_references(rest)):
         return True
-    return bool(re.search(r"\b(?:của|theo)\s+(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư)\s+(?!này)[A-ZĐ]", rest))
+    return bool(re.search(r"\b(?:của|theo)\s+(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư)\s+(?!này\b)[^\W\d_]", rest))
 
 
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")

@@ -117,3 +117,20 @@ def test_document_phrases():
     # numbering that is not a reference
     assert parse_crossrefs("Điều 18.5.LQ.1. Phạm vi điều chỉnh") == []
     assert parse_crossrefs("điều kiện thụ lý") == []
+
+
+def test_a_name_means_the_law_of_that_name_in_force_when_cited():
+    from ktgs.contracts import Document
+    from ktgs.ingest.crossrefs import DocPhrase
+
+    laws = [Document(doc_id="11-2022-QH15", doc_number="11/2022/QH15", doc_type="luat", title="Luật Thanh tra",
+                     issued_date="2022-11-14"),
+            Document(doc_id="84-2025-QH15", doc_number="84/2025/QH15", doc_type="luat", title="Luật Thanh tra",
+                     issued_date="2025-06-25")]
+    corpus = Corpus(laws, lambda doc_id: [])
+    name = DocPhrase("name", name="Luật Thanh tra")
+    when = lambda date: corpus.doc_for(name, Document(doc_id="x", issued_date=date))
+    assert when("2024-01-01") == ("11-2022-QH15", "11/2022/QH15", "")
+    assert when("2026-01-01") == ("84-2025-QH15", "84/2025/QH15", "")
+    assert when("2019-05-28") == (None, "", "not_in_corpus")      # the 2010 law, not in this corpus
+    assert when("") == (None, "", "ambiguous_document")
