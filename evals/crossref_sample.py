@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ktgs.contracts import Document, Unit
-from ktgs.ingest.crossrefs import Corpus, resolve_document
+from ktgs.ingest.crossref_corpus import Corpus
+from ktgs.ingest.crossref_resolve import resolve_document
 
 
 @dataclass

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from ktgs.contracts import Unit
-from ktgs.ingest.crossrefs import REASONS, Corpus, Target, resolve_document
+from ktgs.ingest.crossref_corpus import REASONS, Corpus, Target
+from ktgs.ingest.crossref_resolve import resolve_document
 from ktgs.ingest.text import fold_diacritics
 
 if TYPE_CHECKING:  # the catalog imports this module for its migration

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from ktgs.contracts import Document
 from ktgs.evals.crossref_sample import load_sample, score_sample
-from ktgs.ingest.crossrefs import Corpus, parse_crossrefs, resolve_document
+from ktgs.ingest.crossref_corpus import Corpus
+from ktgs.ingest.crossref_resolve import resolve_document
+from ktgs.ingest.crossrefs import DocPhrase, parse_crossrefs
 from ktgs.ingest.parse import parse_file
 from ktgs.settings import Settings
 
@@ -120,9 +123,6 @@ def test_document_phrases():
 
 
 def test_a_name_means_the_law_of_that_name_in_force_when_cited():
-    from ktgs.contracts import Document
-    from ktgs.ingest.crossrefs import DocPhrase
-
     laws = [Document(doc_id="11-2022-QH15", doc_number="11/2022/QH15", doc_type="luat", title="Luật Thanh tra",
                      issued_date="2022-11-14"),
             Document(doc_id="84-2025-QH15", doc_number="84/2025/QH15", doc_type="luat", title="Luật Thanh tra",
