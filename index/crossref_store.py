@@ -93,17 +93,23 @@ def cites(catalog: "Catalog", unit_id: str, with_children: bool = False) -> list
     args = [catalog.collection, unit_id]
     if with_children:
         sql += " OR source_unit LIKE ? ESCAPE '\\'"
-        args.append(unit_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%")
+        args.append(_like_prefix(unit_id))
     rows = catalog.db.execute(sql + ") ORDER BY source_doc, ord", args).fetchall()
     return [_target(r) for r in rows]
 
 
 def cited_by(catalog: "Catalog", unit_id: str) -> list[str]:
-    """Units whose text cites `unit_id`, in document order."""
+    """Units whose text cites `unit_id` or a khoản/điểm inside it ("which articles point to Điều 30?"),
+    in document order."""
     rows = catalog.db.execute(
-        "SELECT DISTINCT source_unit FROM unit_refs WHERE collection=? AND target_unit=? ORDER BY source_doc, ord",
-        (catalog.collection, unit_id)).fetchall()
+        "SELECT source_unit, MIN(ord) FROM unit_refs WHERE collection=? AND (target_unit=? OR target_unit LIKE ? "
+        "ESCAPE '\\') GROUP BY source_doc, source_unit ORDER BY source_doc, MIN(ord)",
+        (catalog.collection, unit_id, _like_prefix(unit_id))).fetchall()
     return [r[0] for r in rows]
+
+
+def _like_prefix(unit_id: str) -> str:
+    return unit_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
 
 
 def unit_refs_json(catalog: "Catalog", unit_id: str,

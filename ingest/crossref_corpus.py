@@ -90,7 +90,7 @@ class Target:
 
     def to_json(self) -> dict:
         d = {"text": self.text, "doc_number": self.doc_number or None, "unit_id": self.unit_id,
-             "target": self.label}
+             "target": self.label, "start": self.start, "end": self.end}   # span in the citing unit's text
         if self.unit_id is None:
             d["reason"] = self.reason
             d["reason_code"] = self.reason_code

@@ -28,9 +28,13 @@ def test_refs_resolve_when_the_cited_law_arrives(corpus_dir, ktgs_home):
     _put(catalog, corpus_dir / "luat-to-cao-25-2018-QH14.md")
     after = unit_refs_json(catalog, "31-2019-ND-CP/dieu-1/khoan-1/diem-a")
     assert after == {"cites": [{"text": "Điều 30", "doc_number": "25/2018/QH14", "unit_id": "25-2018-QH14/dieu-30",
-                                "target": "Điều 30"}], "cited_by": []}
+                                "target": "Điều 30", "start": 3, "end": 10}], "cited_by": []}
     assert "31-2019-ND-CP/dieu-1/khoan-1/diem-a" in cited_by(catalog, "25-2018-QH14/dieu-30")
     assert "25-2018-QH14/dieu-38/khoan-1" in cited_by(catalog, "25-2018-QH14/dieu-30")
+    # a reference to khoản 1 Điều 30 also points to Điều 30
+    assert "31-2019-ND-CP/dieu-3/khoan-1" in cited_by(catalog, "25-2018-QH14/dieu-30")
+    assert "31-2019-ND-CP/dieu-3/khoan-1" in cited_by(catalog, "25-2018-QH14/dieu-30/khoan-1")
+    assert "31-2019-ND-CP/dieu-3/khoan-1" not in cited_by(catalog, "25-2018-QH14/dieu-3")
     # validity can add the cited document's status in the same call
     with_status = unit_refs_json(catalog, "31-2019-ND-CP/dieu-1/khoan-1/diem-a", status_of=lambda d: f"status of {d}")
     assert with_status["cites"][0]["status"] == "status of 25-2018-QH14"
@@ -44,7 +48,10 @@ def test_refs_resolve_when_the_cited_law_arrives(corpus_dir, ktgs_home):
     data = json.loads(out.output)
     assert set(data) == {"cites", "cited_by"}
     assert data["cites"] == [{"text": "khoản 1 Điều này", "doc_number": "25/2018/QH14",
-                              "unit_id": "25-2018-QH14/dieu-26/khoan-1", "target": "khoản 1 Điều 26"}]
+                              "unit_id": "25-2018-QH14/dieu-26/khoan-1", "target": "khoản 1 Điều 26",
+                              "start": 42, "end": 58}]
+    unit_text = Catalog.open(Settings(home=str(ktgs_home))).unit("25-2018-QH14/dieu-26/khoan-2").text
+    assert unit_text[42:58] == "khoản 1 Điều này"
     missing = CliRunner().invoke(main, ["refs", "25-2018-QH14/dieu-999"])
     assert missing.exit_code == 1 and "không có đơn vị" in missing.output
 
