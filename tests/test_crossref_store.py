@@ -50,8 +50,9 @@ def test_refs_resolve_when_the_cited_law_arrives(corpus_dir, ktgs_home):
     assert data["cites"] == [{"text": "khoản 1 Điều này", "doc_number": "25/2018/QH14",
                               "unit_id": "25-2018-QH14/dieu-26/khoan-1", "target": "khoản 1 Điều 26",
                               "start": 42, "end": 58}]
-    unit_text = Catalog.open(Settings(home=str(ktgs_home))).unit("25-2018-QH14/dieu-26/khoan-2").text
-    assert unit_text[42:58] == "khoản 1 Điều này"
+    catalog = Catalog.open(Settings(home=str(ktgs_home)))
+    assert catalog.unit("25-2018-QH14/dieu-26/khoan-2").text[42:58] == "khoản 1 Điều này"
+    catalog.close()
     missing = CliRunner().invoke(main, ["refs", "25-2018-QH14/dieu-999"])
     assert missing.exit_code == 1 and "không có đơn vị" in missing.output
 
