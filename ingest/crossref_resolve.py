@@ -14,6 +14,7 @@ from ktgs.ingest.crossrefs import HERE, LEVEL_NAMES, RANK, DocPhrase, doc_phrase
 from ktgs.ingest.outline import _int_to_roman
 from ktgs.ingest.references import extract_references
 
+
 def own_text_mask(unit: Unit, children: list[Unit]) -> list[tuple[int, int]]:
     """Spans of `unit.text` that belong to its children (a reference there is the child's)."""
     spans, cursor = [], 0
@@ -148,11 +149,15 @@ def _names_other_doc_after(text: str, pos: int, citing: Document) -> bool:
     """'… tại điểm l khoản 2 Điều 57; bãi bỏ điểm a khoản 1 Điều 59 của Luật Đo đạc và bản đồ số …':
     a reference with no document of its own, followed in its paragraph (up to a line that ends with
     '.', ';' or ':'; a wrapped line does not end it) by another document's name."""
-    end = re.compile(r"[.;:]\s*(?:\n|$)").search(text, pos)
+    end = _PARAGRAPH_END.search(text, pos)
     rest = text[pos:end.start() if end else len(text)]
     if any(r.doc_number != citing.doc_number for r in extract_references(rest)):
         return True
-    return bool(re.search(r"\b(?:của|theo)\s+(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư)\s+(?!này\b)[^\W\d_]", rest))
+    return bool(_OTHER_NAMED.search(rest))
+
+
+_PARAGRAPH_END = re.compile(r"[.;:]\s*(?:\n|$)")
+_OTHER_NAMED = re.compile(r"\b(?:của|theo)\s+(?:Bộ luật|Luật|Pháp lệnh|Nghị quyết|Nghị định|Thông tư)\s+(?!này\b)[^\W\d_]")
 
 
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]")
