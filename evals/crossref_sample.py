@@ -4,6 +4,8 @@ Each sample line names a unit, a reference written in it (text + occurrence) and
 reader finds it points to (or that it cannot be resolved in the corpus, or that it is not a
 reference at all). Predicted targets are those the resolver gives for references overlapping
 that span. Precision = correct predicted ids / all predicted ids; recall = correct / expected ids.
+Lines carry only the reference and the few words before it (`context`, to find the unit again if
+the parser renames it); the texts themselves are read in place from ../shared.
 """
 from __future__ import annotations
 
