@@ -12,6 +12,7 @@ from typing import Any, Iterator, Sequence
 from ktgs.assistant.calibrate import refusal_threshold, support_score
 from ktgs.assistant.evidence import Evidence, select_evidence
 from ktgs.assistant.extractive import extractive_answer
+from ktgs.assistant.references import add_referenced_evidence
 from ktgs.assistant.verify import Verification, verify_answer
 from ktgs.contracts import Answer, Hit
 from ktgs.errors import KtgsError
@@ -129,6 +130,8 @@ class Assistant:
         lap("retrieve")
         evidence = select_evidence(rewritten, hits, self.searcher, max_items=MAX_EVIDENCE)
         support = support_score(rewritten, evidence)
+        if self.settings.expand_references:      # the units the quoted clauses refer to
+            evidence = add_referenced_evidence(evidence, self.searcher)
         lap("evidence")
         model_ids = {"embedder": _embedder_id(self.searcher)}
         prompt_id = ""

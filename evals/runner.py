@@ -32,6 +32,7 @@ PRESETS: dict[str, dict[str, str]] = {
     "hybrid-gemma": {"mode": "hybrid", "embedder": "embeddinggemma-300m"},
     "hybrid-rescore": {"mode": "hybrid", "rescore_embedder": "embeddinggemma-300m"},
     "extractive": {"mode": "hybrid", "answer_mode": "extractive"},
+    "extractive-refs": {"mode": "hybrid", "answer_mode": "extractive", "expand_references": "true"},
     "local": {"mode": "hybrid", "answer_mode": "local"},
     "openai": {"mode": "hybrid", "answer_mode": "openai"},
 }

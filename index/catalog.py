@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ktgs.contracts import Document, Unit
+from ktgs.index import crossref_store
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", """
@@ -37,6 +38,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             doc_id TEXT NOT NULL, ingested_at TEXT NOT NULL,
             PRIMARY KEY (collection, path));
     """),
+    (crossref_store.MIGRATION_NAME, crossref_store.MIGRATION_SQL),   # unit references (SQL in its module)
 ]
 
 
@@ -119,7 +121,7 @@ class Catalog:
 
     def clear(self) -> None:
         with self.db:
-            for table in ("units", "documents", "files"):
+            for table in ("units", "documents", "files", "unit_refs"):
                 self.db.execute(f"DELETE FROM {table} WHERE collection=?", (self.collection,))
 
     # --- reads --------------------------------------------------------------------------------

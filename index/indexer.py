@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from ktgs.contracts import Document, Unit
 from ktgs.errors import KtgsError
+from ktgs.index import crossref_store
 from ktgs.index.catalog import Catalog
 from ktgs.index.embedders import Embedder, get_embedder
 from ktgs.index.manifest import Manifest
@@ -136,6 +137,7 @@ class Indexer(IndexHandle):
         ids = self.catalog.unit_ids(doc_id, indexed_only=True)
         self.store.delete(ids)
         self.catalog.delete_document(doc_id)
+        crossref_store.forget_document_refs(self.catalog, doc_id)
         return len(ids)
 
     def add(self, items: Sequence[tuple[Document, Sequence[Unit]]]) -> int:
@@ -165,6 +167,7 @@ class Indexer(IndexHandle):
                     bar.update(len(vectors))
                 self.catalog.put_document(document, units, levels)
                 written += len(chosen)
+        crossref_store.refresh_refs(self.catalog, [document.doc_id for document, _, _, _ in work])
         self.manifest.save(self.manifest_path)
         return written
 

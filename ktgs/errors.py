@@ -56,3 +56,7 @@ class LLMError(KtgsError):
 
 class EvalError(KtgsError):
     pass
+
+
+class UnitNotFoundError(KtgsError):
+    """A unit id that is not in the catalog."""

@@ -36,6 +36,7 @@ class Settings:
     llm_url: str = _setting("", "OpenAI-compatible endpoint for answer_mode=openai (KTGS_LLM_URL).")
     llm_model: str = _setting("qwen2.5-1.5b-instruct-q4", "LLM name: a registry name for local mode, the served model id for openai mode.")
     llm_api_key: str = _setting("", "API key for the OpenAI-compatible endpoint, if it needs one.")
+    expand_references: bool = _setting(False, "Add the units quoted evidence refers to (\"theo quy định tại khoản 1 Điều 30\") to the evidence.")
     refusal_threshold: float = _setting(0.0, "Minimum evidence score below which the assistant refuses; 0 = calibrated default.")
     max_file_mb: int = _setting(100, "Files larger than this are refused at ingest.")
     ocr: bool = _setting(True, "OCR pages without a text layer with Tesseract (vie) when it is installed.")
