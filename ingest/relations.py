@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ktgs.contracts import Document, Relation, Unit
-from ktgs.ingest.references import (dedupe_relations, extract_references, extract_relations,
+from ktgs.ingest.references import (dedupe_relations, normalise_doc_number, extract_references, extract_relations,
                                     parse_vn_date)
 
 _DOC_WORD = (r"(?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quy định|Hướng dẫn|Quyết định|Chỉ thị|"
@@ -29,6 +29,20 @@ _LEVEL_DEPTH = {"paragraph": 1, "section": 1, "dieu": 1, "khoan": 2, "diem": 3}
 _FOOTNOTE = re.compile(r"\[(\d{1,3})\]\s*(.+?)(?=\s*\[\d{1,3}\]|\n|$)")
 _AMENDED_BY_LIST = re.compile(r"được\s+sửa\s+đổi,?\s*bổ\s+sung\s+bởi\s*:", re.IGNORECASE)
 PARTY_NUMBER = re.compile(r"^\d+-[^/]+/")
+_ACTIVE_OF = {"replaced_by": "replaces", "repealed_by": "repeals", "ended_by": "ends", "amended_by": "amends"}
+
+
+@dataclass
+class Event:
+    kind: str               # replaces | repeals | ends | amends | consolidates | details | based_on | cites
+    actor: str              # number (or doc_id) of the acting document
+    target: str
+    scope: str = ""
+    except_scope: str = ""
+    date: str = ""          # as stated ("" = resolved from the actor's effective date)
+    unit_id: str = ""       # the unit whose text states it ("" = title / header)
+    stated_in: str = ""     # the document that states it
+    text: str = ""
 
 
 @dataclass
@@ -87,7 +101,7 @@ def read_relations(document: Document, units: Sequence[Unit], full_text: str = "
         if u.level in _SKIP_LEVELS or not u.text.strip():
             continue
         d = _LEVEL_DEPTH.get(u.level, 1) + u.unit_id.count("/")
-        for r in extract_relations(u.text, number):
+        for r in [r for t in [u.text, *u.footnotes] for r in extract_relations(t, number)]:
             key = (r.kind, r.doc_number, r.scope, r.by)
             if key not in found or d > depth[key]:
                 r.unit_id = u.unit_id
@@ -191,3 +205,17 @@ def _scope_of_unit(unit: Unit) -> str:
         if name:
             parts.append(f"{name} {num}")
     return " ".join(parts)
+
+
+def events_of(document: Document) -> list[Event]:
+    """The relations a document's text states, as actor→target events."""
+    own = document.doc_number if normalise_doc_number(document.doc_number or "") else document.doc_id
+    out = []
+    for r in document.relations:
+        if r.kind in _ACTIVE_OF:
+            out.append(Event(_ACTIVE_OF[r.kind], r.doc_number, own, r.scope, r.except_scope, r.date,
+                             r.unit_id, own, r.text))
+        else:
+            out.append(Event(r.kind, r.by or own, r.doc_number, r.scope, r.except_scope, r.date,
+                             r.unit_id, own, r.text))
+    return out
