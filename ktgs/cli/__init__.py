@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ktgs.cli.serve_cmd",
     "ktgs.cli.eval_cmd",
     "ktgs.cli.quiz_cmd",
+    "ktgs.cli.doc_cmd",
 )
 
 
