@@ -33,7 +33,7 @@ def apply_validity(answer: Answer, question: str, searcher: Any, as_of: str) -> 
     notices = _notices(question, answer.hits, searcher, graph, as_of)
     if not notices:
         return
-    n = max([c.n for c in answer.citations] + [len(answer.hits), 0]) + 1
+    n = max([c.n for c in answer.citations] + [0]) + 1
     lines, cited = [], []
     for st in notices:
         citation = _stating_citation(st, searcher, graph, as_of, n)

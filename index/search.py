@@ -195,15 +195,9 @@ class Searcher(IndexHandle):
                     out.append(Fused(twin, f.fused, f.dense, f.sparse, dict(f.ranks)))
                     present.add(twin)
             out.append(f)
-        if any(status[f.unit_id].history for f in out):   # the current wording first
-            position = {f.unit_id: i for i, f in enumerate(out)}
-            for f in list(out):
-                twin = self._consolidated_twin(f.unit_id, status[f.unit_id]) if status[f.unit_id].history else None
-                if twin in position and position[twin] > position[f.unit_id]:
-                    out.remove(next(x for x in out if x.unit_id == twin))
-                    out.insert(out.index(f), Fused(twin, f.fused, None, None, {}))
-                    scores[twin] = max(scores.get(twin, 0.0), scores[f.unit_id])
-                    position = {x.unit_id: i for i, x in enumerate(out)}
+        if any(status[f.unit_id].history for f in out):
+            # the current wording first: the text as enacted ranks below the consolidated text
+            out = [f for f in out if not status[f.unit_id].history] + [f for f in out if status[f.unit_id].history]
         return out, status
 
     def _consolidated_twin(self, unit_id: str, st: Status) -> str | None:

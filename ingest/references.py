@@ -276,6 +276,10 @@ def _verbatim(text: str, start: int, end: int, ref: Reference) -> str:
     if e - s > 300:
         s = max(s, ref.phrase_start - 200)
         e = min(e, max(ref.end + 100, s + 300))
+        while s > start and not text[s - 1].isspace():
+            s -= 1                          # whole words at both ends
+        while e < end and not text[e].isspace():
+            e += 1
     return text[s:e].strip()
 
 
