@@ -123,3 +123,19 @@ def test_card_keys(graph):
     assert {"effective_from", "effective_to", "status", "status_reason", "relations"} <= set(card)
     assert card["effective_to"] == "2025-07-01"
     assert {"kind", "doc_number", "unit_id", "scope", "date"} <= set(card["relations"][0])
+
+
+def test_quiz_keys_only_from_texts_in_force(corpus_dir):
+    from ktgs.assistant.quiz.source import from_files, select_units
+    from ktgs.errors import KtgsError
+    from ktgs.settings import Settings
+
+    corpus = from_files([corpus_dir / "luat-khieu-nai-02-2011-QH13.md", corpus_dir / "luat-tiep-cong-dan-42-2013-QH13.md",
+                         corpus_dir / "quy-dinh-102-QD-TW-2017.md", corpus_dir / "quy-dinh-69-QD-TW-2022.md"],
+                        Settings(quiet=True))
+    units = select_units(corpus, ["02/2011/QH13"], as_of=TODAY)
+    assert units and not any(u.path and u.path[0] == "Chương V" for u in units)
+    assert any(u.path and u.path[0] == "Chương V" for u in select_units(corpus, ["02/2011/QH13"], history=True))
+    with pytest.raises(KtgsError, match="đã được thay thế bởi Quy định 69-QĐ/TW"):
+        select_units(corpus, ["102-QĐ/TW"], as_of=TODAY)
+    assert select_units(corpus, ["102-QĐ/TW"], as_of="2020-06-01")
