@@ -139,3 +139,12 @@ def test_quiz_keys_only_from_texts_in_force(corpus_dir):
     with pytest.raises(KtgsError, match="đã được thay thế bởi Quy định 69-QĐ/TW"):
         select_units(corpus, ["102-QĐ/TW"], as_of=TODAY)
     assert select_units(corpus, ["102-QĐ/TW"], as_of="2020-06-01")
+
+
+def test_validity_card_renders_the_relation_graph(graph):
+    from ktgs.assistant.ui.render import validity_card
+
+    html = validity_card(graph.card("22-QĐ/TW", TODAY))
+    assert 'data-status="expired"' in html and "Lược đồ" in html and "<svg" in html
+    assert "296-QĐ/TW" in html and "bị thay thế bởi" in html
+    assert "30-QĐ/TW" in html and 'stroke-dasharray' in html     # 30-QĐ/TW is not in the corpus: dashed

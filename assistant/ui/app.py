@@ -36,6 +36,7 @@ class UIContext:
     """
 
     def __init__(self, settings: Settings, assistant: Any = None):
+        self.as_of = ""          # the date control: "" = today
         self.settings = settings
         self._assistant = assistant
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ktgs-library")
@@ -113,17 +114,37 @@ class UIContext:
 
     # -- library calls, routed to the library thread ----------------------------------------
     def ask_stream(self, question: str, history: list, mode: str) -> Iterator[Any]:
-        return self.stream(lambda: self.assistant.ask_stream(question, history=history, mode=mode))
+        as_of = self.as_of or None
+        return self.stream(lambda: self.assistant.ask_stream(question, history=history, mode=mode, as_of=as_of))
 
     def search(self, query: str, **kwargs: Any) -> list[Hit]:
+        kwargs.setdefault("as_of", self.as_of or None)
         return self.call(lambda: self.searcher.search(query, **kwargs))
 
+    def set_as_of(self, value: str) -> str:
+        """The date answers, searches and cards speak for ('' = today); a bad date is refused."""
+        from ktgs.index.validity import as_date
+
+        value = (value or "").strip()
+        self.as_of = as_date(value).isoformat() if value else ""
+        return self.as_of
+
+    def card(self, doc_id: str) -> dict:
+        """The validity card of a document (ktgs.index.validity.Graph.card) on the chosen date."""
+        return self.call(lambda: self.searcher.graph.card(doc_id, self.as_of or None))
+
     def documents(self) -> list[Document]:
+        """The catalog's documents, each with its status on the chosen date (the legal graph's)."""
+        import dataclasses
+
         def run() -> list[Document]:
             try:
-                return list(self.searcher.documents())
+                docs = list(self.searcher.documents())
+                graph = self.searcher.graph
             except IndexNotFoundError:
                 return []
+            as_of = self.as_of or None
+            return [dataclasses.replace(d, status=graph.status_of(d.doc_id, as_of).status) for d in docs]
         return self.call(run)
 
     def index_status(self) -> str:
@@ -223,6 +244,8 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
         with gr.Row(elem_id="ktgs-header"):
             gr.HTML('<div class="ktgs-brand">ktgs · Tra cứu văn bản và hỏi đáp có trích dẫn</div>')
             status = gr.HTML('<div class="ktgs-status" id="ktgs-index-status"></div>')
+            as_of = gr.Textbox(label="Hiệu lực tính đến ngày", placeholder="YYYY-MM-DD (trống: hôm nay)",
+                               max_lines=1, scale=0, min_width=200, elem_id="ktgs-as-of")
         with gr.Tabs():
             tab_chat.build(ctx)
             tab_search.build(ctx)
@@ -235,6 +258,17 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
 
             return f'<div class="ktgs-status" id="ktgs-index-status">{esc(ctx.index_status())}</div>'
 
+        def set_date(value: str) -> Any:
+            from ktgs.errors import KtgsError
+
+            try:
+                return ctx.set_as_of(value)
+            except KtgsError as exc:
+                gr.Warning(str(exc))
+                return ctx.as_of
+
+        as_of.submit(set_date, as_of, as_of)
+        as_of.blur(set_date, as_of, as_of)
         demo.load(header_status, None, status)
     demo.ktgs_context = ctx
     return demo
