@@ -7,6 +7,7 @@ modules only parse inputs, call the library through the context and render HTML.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import os
 import queue
 import threading
@@ -135,8 +136,6 @@ class UIContext:
 
     def documents(self) -> list[Document]:
         """The catalog's documents, each with its status on the chosen date (the legal graph's)."""
-        import dataclasses
-
         def run() -> list[Document]:
             try:
                 docs = list(self.searcher.documents())
@@ -182,7 +181,13 @@ class UIContext:
         except KtgsError as exc:
             return render.error_box(str(exc))
         document = self.document(unit.doc_id)
+        if document is not None:      # the badge shows the unit's status on the chosen date
+            st = self.call(lambda: self.searcher.unit_status(unit, self.as_of or None))
+            meta = {**document.metadata, **({"history_of": st.consolidated_by} if st.history else {})}
+            document = dataclasses.replace(document, status=st.status, metadata=meta)
         label, notes = self.label(unit, document)
+        if document is not None and st.note:
+            notes = [*notes, st.note]
         return render.render_unit_panel(unit, document, label=label, notes=notes, **marks)
 
     def label(self, unit: Unit, document: Document | None) -> tuple[str, list[str]]:
