@@ -89,7 +89,21 @@ class Catalog:
             stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
             self.db.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', '{stamp}'); COMMIT;")
             applied.append(name)
+        if "0002_relations" in applied:
+            self._backfill_relations()
         return applied
+
+    def _backfill_relations(self) -> None:
+        """Documents catalogued before the relations table: their stored relations become events
+        (re-ingest reads them again with units, scopes and dates)."""
+        rows = self.db.execute("SELECT collection, data FROM documents").fetchall()
+        with self.db:
+            for collection, data in rows:
+                document = Document.from_dict(json.loads(data))
+                self.db.executemany(
+                    "INSERT INTO relations VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [(collection, document.doc_id, e.kind, e.actor, e.target, e.scope, e.except_scope, e.date,
+                      e.unit_id, e.stated_in, e.text) for e in events_of(document)])
 
     def close(self) -> None:
         self.db.close()

@@ -148,3 +148,26 @@ def test_validity_card_renders_the_relation_graph(graph):
     assert 'data-status="expired"' in html and "Lược đồ" in html and "<svg" in html
     assert "296-QĐ/TW" in html and "bị thay thế bởi" in html
     assert "30-QĐ/TW" in html and 'stroke-dasharray' in html     # 30-QĐ/TW is not in the corpus: dashed
+
+
+def test_migration_backfills_relations_of_catalogued_documents(tmp_path):
+    import json
+    import sqlite3
+
+    from ktgs.index.catalog import MIGRATIONS, Catalog
+
+    path = tmp_path / "catalog.sqlite"
+    db = sqlite3.connect(path)          # a catalog of the previous schema, one document in it
+    db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    db.executescript(f"BEGIN; {MIGRATIONS[0][1]}; INSERT INTO migrations VALUES ('0001_initial', 'x'); COMMIT;")
+    data = {"doc_id": "296-QD-TW-2025", "doc_number": "296-QĐ/TW",
+            "relations": [{"kind": "replaces", "doc_number": "22-QĐ/TW", "doc_type": "quy-dinh", "text": "…"}]}
+    db.execute("INSERT INTO documents VALUES ('c', '296-QD-TW-2025', '296-QĐ/TW', 'quy-dinh', '', 2025, 'unknown', "
+               "'public', '', '', '', ?, '')", (json.dumps(data),))
+    db.commit()
+    db.close()
+    catalog = Catalog(path, "c")
+    try:
+        assert [(e.kind, e.actor, e.target) for e in catalog.relation_events()] == [("replaces", "296-QĐ/TW", "22-QĐ/TW")]
+    finally:
+        catalog.close()
