@@ -101,3 +101,20 @@ def test_a_replacing_document_flips_the_replaced_one(home, tmp_path, corpus_dir,
     assert {("in", "replaces", "21-QĐ/TW"), ("out", "replaces", "22-QĐ/TW")} <= both
     r = CliRunner().invoke(main, ["doc", "list", "--status", "expired", "--json"])
     assert {x["doc_number"] for x in json.loads(r.output)} == {"22-QĐ/TW", "296-QĐ/TW"}
+
+
+def test_cli_as_of_json_contract(home, monkeypatch):
+    monkeypatch.setenv("KTGS_HOME", home.home)
+    r = CliRunner().invoke(main, ["ask", "Quy định 22-QĐ/TW quy định những gì?", "--as-of", TODAY, "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["as_of"] == TODAY and out["warnings"][0].startswith("Quy định 22-QĐ/TW đã được thay thế bởi")
+    assert out["answer"].startswith("Lưu ý: Quy định 22-QĐ/TW đã được thay thế bởi Quy định 296-QĐ/TW (30/5/2025)")
+    assert all({"status", "status_note"} <= set(c) for c in out["citations"])
+    r = CliRunner().invoke(main, ["search", QUESTION, "--as-of", "2025-12-31", "--json"])
+    assert r.exit_code == 0, r.output
+    assert {(h["doc_number"], h["status"]) for h in json.loads(r.output)} == {("296-QĐ/TW", "in_force")}
+    r = CliRunner().invoke(main, ["doc", "show", "22-QĐ/TW", "--as-of", "2025-13-01"])
+    assert r.exit_code == 1 and "ngày không hợp lệ" in r.output
+    r = CliRunner().invoke(main, ["doc", "show", "999-QĐ/TW"])
+    assert r.exit_code == 1 and "không có văn bản" in r.output
