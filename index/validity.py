@@ -317,6 +317,17 @@ class Graph:
                 return e.actor
         return ""
 
+    def work_unit_id(self, unit_id: str) -> str:
+        """The base law's unit a VBHN unit is an expression of ('112-VBHN-VPQH-2025/dieu-30/khoan-1'
+        → '25-2018-QH14/dieu-30/khoan-1'); any other id unchanged. For evals that credit the current
+        wording of a gold unit of the text as enacted."""
+        doc_id, _, rest = unit_id.partition("/")
+        node = self.by_doc_id.get(doc_id)
+        if node is None or not rest:
+            return unit_id
+        base = next((self.nodes.get(e.target) for e in self.outgoing.get(node.key, []) if e.kind == "consolidates"), None)
+        return f"{base.doc_id}/{rest}" if base is not None and base.doc_id else unit_id
+
     def _endings(self, key: str) -> list[tuple[str, Event]]:
         seen: dict[tuple[str, str], tuple[str, Event]] = {}
         for e in self.incoming.get(key, []):

@@ -171,3 +171,8 @@ def test_migration_backfills_relations_of_catalogued_documents(tmp_path):
         assert [(e.kind, e.actor, e.target) for e in catalog.relation_events()] == [("replaces", "296-QĐ/TW", "22-QĐ/TW")]
     finally:
         catalog.close()
+
+
+def test_a_vbhn_unit_maps_to_the_base_law_unit(graph):
+    assert graph.work_unit_id("112-VBHN-VPQH-2025/dieu-30/khoan-1") == "25-2018-QH14/dieu-30/khoan-1"
+    assert graph.work_unit_id("25-2018-QH14/dieu-30/khoan-1") == "25-2018-QH14/dieu-30/khoan-1"
