@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any, Iterable, Sequence
 
 from ktgs.contracts import (STATUS_EXPIRED, STATUS_IN_FORCE, STATUS_NOT_YET, STATUS_PARTLY_EXPIRED,
-                            STATUS_UNKNOWN, Document, Relation)
+                            STATUS_UNKNOWN, Document)
 from ktgs.errors import KtgsError
 from ktgs.ingest.references import TYPE_NAMES, doc_type_from_number, normalise_doc_number
 from ktgs.index.catalog import Catalog
