@@ -13,6 +13,7 @@ from ktgs.assistant.calibrate import refusal_threshold, support_score
 from ktgs.assistant.evidence import Evidence, select_evidence
 from ktgs.assistant.extractive import extractive_answer
 from ktgs.assistant.references import add_referenced_evidence
+from ktgs.assistant.validity_notes import apply_validity
 from ktgs.assistant.verify import Verification, verify_answer
 from ktgs.contracts import Answer, Hit
 from ktgs.errors import KtgsError
@@ -85,27 +86,30 @@ class Assistant:
             self._log = None
 
     # -- pipeline ------------------------------------------------------------------------
-    def retrieve(self, question: str, filters: Any = None, k: int | None = None) -> tuple[list[Hit], list[Evidence]]:
-        hits = self.searcher.search(question, k=k or self.settings.top_k, mode="hybrid", filters=filters)
+    def retrieve(self, question: str, filters: Any = None, k: int | None = None,
+                 as_of: Any = None) -> tuple[list[Hit], list[Evidence]]:
+        hits = self.searcher.search(question, k=k or self.settings.top_k, mode="hybrid", filters=filters,
+                                    as_of=as_of)
         return hits, select_evidence(question, hits, self.searcher, max_items=MAX_EVIDENCE)
 
     def ask(self, question: str, filters: Any = None, history: History | None = None,
-            mode: str | None = None, k: int | None = None) -> Answer:
+            mode: str | None = None, k: int | None = None, as_of: Any = None) -> Answer:
+        """A verified answer as of `as_of` (a date or 'YYYY-MM-DD'; today by default)."""
         answer = None
-        for item in self._run(question, filters, history, mode, k, stream=False):
+        for item in self._run(question, filters, history, mode, k, stream=False, as_of=as_of):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
         return answer
 
     def ask_stream(self, question: str, filters: Any = None, history: History | None = None,
-                   mode: str | None = None, k: int | None = None) -> Iterator[str | Answer]:
+                   mode: str | None = None, k: int | None = None, as_of: Any = None) -> Iterator[str | Answer]:
         """Yield text deltas as the model writes them, then the final verified Answer (whose
         text may differ: unsupported sentences are dropped)."""
-        yield from self._run(question, filters, history, mode, k, stream=True)
+        yield from self._run(question, filters, history, mode, k, stream=True, as_of=as_of)
 
     def _run(self, question: str, filters: Any, history: History | None, mode: str | None,
-             k: int | None, stream: bool) -> Iterator[str | Answer]:
+             k: int | None, stream: bool, as_of: Any = None) -> Iterator[str | Answer]:
         mode = mode or self.default_mode
         if mode not in MODES:
             raise KtgsError(f"unknown answer mode {mode!r}; choose one of: {', '.join(MODES)}")
@@ -126,7 +130,8 @@ class Assistant:
 
         rewritten = rewrite(question, history, generator)
         lap("rewrite")
-        hits = self.searcher.search(rewritten, k=k or self.settings.top_k, mode="hybrid", filters=filters)
+        hits = self.searcher.search(rewritten, k=k or self.settings.top_k, mode="hybrid", filters=filters,
+                                    as_of=as_of)
         lap("retrieve")
         evidence = select_evidence(rewritten, hits, self.searcher, max_items=MAX_EVIDENCE)
         support = support_score(rewritten, evidence)
@@ -165,6 +170,10 @@ class Assistant:
             answer = Answer(text=verification.text, citations=verification.citations, grounded=True)
         else:
             answer = Answer(text=refusal_text(evidence), citations=[], grounded=False)
+        answer.hits = hits
+        if hasattr(self.searcher, "graph"):
+            apply_validity(answer, question, self.searcher, getattr(self.searcher, "last_as_of", "") or str(as_of or ""))
+        lap("validity")
         timings["total"] = round((time.perf_counter() - t0) * 1000, 2)
         answer.mode, answer.hits, answer.timings = mode, hits, timings
         answer.model_ids, answer.prompt_id = model_ids, prompt_id
@@ -195,10 +204,11 @@ def _embedder_id(searcher: Any) -> str:
 
 
 def ask(question: str, filters: Any = None, history: History | None = None,
-        settings: Settings | None = None, searcher: Any = None, generator: Any = None) -> Answer:
-    """One question, one verified Answer (see Assistant for repeated use)."""
+        settings: Settings | None = None, searcher: Any = None, generator: Any = None,
+        as_of: Any = None) -> Answer:
+    """One question, one verified Answer as of `as_of` (see Assistant for repeated use)."""
     assistant = Assistant(settings, searcher=searcher, generator=generator)
     try:
-        return assistant.ask(question, filters=filters, history=history)
+        return assistant.ask(question, filters=filters, history=history, as_of=as_of)
     finally:
         assistant.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ktgs.contracts import Document, Unit
+from ktgs.ingest.relations import Event, events_of
 from ktgs.index import crossref_store
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -37,6 +38,17 @@ MIGRATIONS: list[tuple[str, str]] = [
             collection TEXT NOT NULL, path TEXT NOT NULL, checksum TEXT NOT NULL,
             doc_id TEXT NOT NULL, ingested_at TEXT NOT NULL,
             PRIMARY KEY (collection, path));
+    """),
+    ("0002_relations", """
+        CREATE TABLE relations (
+            collection TEXT NOT NULL, doc_id TEXT NOT NULL,   -- the document whose text states it
+            kind TEXT NOT NULL, actor TEXT NOT NULL, target TEXT NOT NULL,
+            scope TEXT NOT NULL DEFAULT '', except_scope TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL DEFAULT '', unit_id TEXT NOT NULL DEFAULT '',
+            stated_in TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '');
+        CREATE INDEX relations_target ON relations (collection, target);
+        CREATE INDEX relations_actor ON relations (collection, actor);
+        CREATE INDEX relations_doc ON relations (collection, doc_id);
     """),
     (crossref_store.MIGRATION_NAME, crossref_store.MIGRATION_SQL),   # unit references (SQL in its module)
 ]
@@ -79,7 +91,21 @@ class Catalog:
             stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
             self.db.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', '{stamp}'); COMMIT;")
             applied.append(name)
+        if "0002_relations" in applied:
+            self._backfill_relations()
         return applied
+
+    def _backfill_relations(self) -> None:
+        """Documents catalogued before the relations table: their stored relations become events
+        (re-ingest reads them again with units, scopes and dates)."""
+        rows = self.db.execute("SELECT collection, data FROM documents").fetchall()
+        with self.db:
+            for collection, data in rows:
+                document = Document.from_dict(json.loads(data))
+                self.db.executemany(
+                    "INSERT INTO relations VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [(collection, document.doc_id, e.kind, e.actor, e.target, e.scope, e.except_scope, e.date,
+                      e.unit_id, e.stated_in, e.text) for e in events_of(document)])
 
     def close(self) -> None:
         self.db.close()
@@ -100,8 +126,13 @@ class Catalog:
                 "INSERT INTO units VALUES (?,?,?,?,?,?,?,?)",
                 [(c, u.unit_id, u.doc_id, u.parent_id, u.level, u.order, int(u.level in levels),
                   json.dumps(u.to_dict(), ensure_ascii=False)) for u in units])
+            self.db.executemany(
+                "INSERT INTO relations VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(c, document.doc_id, e.kind, e.actor, e.target, e.scope, e.except_scope, e.date, e.unit_id,
+                  e.stated_in, e.text) for e in events_of(document)])
 
     def _delete_document(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM relations WHERE collection=? AND doc_id=?", (self.collection, doc_id))
         self.db.execute("DELETE FROM units WHERE collection=? AND doc_id=?", (self.collection, doc_id))
         self.db.execute("DELETE FROM documents WHERE collection=? AND doc_id=?", (self.collection, doc_id))
 
@@ -121,7 +152,7 @@ class Catalog:
 
     def clear(self) -> None:
         with self.db:
-            for table in ("units", "documents", "files", "unit_refs"):
+            for table in ("units", "documents", "files", "relations", "unit_refs"):
                 self.db.execute(f"DELETE FROM {table} WHERE collection=?", (self.collection,))
 
     # --- reads --------------------------------------------------------------------------------
@@ -143,6 +174,19 @@ class Catalog:
         rows = self.db.execute("SELECT data FROM documents WHERE collection=? ORDER BY doc_type, doc_id",
                                (self.collection,))
         return [Document.from_dict(json.loads(r[0])) for r in rows]
+
+    def relation_events(self) -> list[Event]:
+        """Every relation event of the collection (the legal graph's edges)."""
+        rows = self.db.execute("SELECT kind, actor, target, scope, except_scope, date, unit_id, stated_in, text "
+                               "FROM relations WHERE collection=? ORDER BY rowid", (self.collection,))
+        return [Event(*r) for r in rows]
+
+    def graph_version(self) -> tuple:
+        """Changes whenever a document or its relations are written or removed."""
+        return self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM documents WHERE collection=?), (SELECT COUNT(*) FROM relations "
+            "WHERE collection=?), (SELECT COALESCE(MAX(rowid), 0) FROM relations), "
+            "(SELECT COALESCE(MAX(rowid), 0) FROM documents)", (self.collection, self.collection)).fetchone()
 
     def unit(self, unit_id: str) -> Unit | None:
         row = self.db.execute("SELECT data FROM units WHERE collection=? AND unit_id=?",

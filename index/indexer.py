@@ -226,23 +226,6 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _newly_replaced(catalog: Catalog, parsed) -> list[tuple[Document, list[Unit]]]:
-    """Catalogued documents that a newly parsed one replaces: re-indexed with status 'replaced'."""
-    from ktgs.ingest.parse import mark_replaced
-
-    new_ids = {r.document.doc_id for _, _, r in parsed}
-    old = [d for d in catalog.documents() if d.doc_id not in new_ids]
-    before = {d.doc_id: d.status for d in old}
-    mark_replaced([r.document for _, _, r in parsed] + old)
-    out = []
-    for d in old:
-        if d.status != before[d.doc_id]:
-            full = catalog.document(d.doc_id)
-            full.status = d.status
-            out.append((full, catalog.units(d.doc_id)))
-    return out
-
-
 def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool = True, rebuild: bool = False,
                 embedder: str | Embedder | None = None, store: Store | None = None) -> IngestReport:
     """Parse and index files and folders incrementally; see the module docstring."""
@@ -288,7 +271,9 @@ def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool 
                 report.warnings[path] = list(result.warnings)
             parsed.append((path, checksum, result))
         if parsed:
-            items = [(r.document, r.units) for _, _, r in parsed] + _newly_replaced(indexer.catalog, parsed)
+            # a replacing document needs no re-index of the one it replaces: the catalog's relations
+            # table is the legal graph's edges, and status is computed from it (ktgs.index.validity)
+            items = [(r.document, r.units) for _, _, r in parsed]
             report.units_indexed = indexer.add(items)
             for path, checksum, r in parsed:
                 indexer.catalog.put_file(path, checksum or r.document.checksum, r.document.doc_id)

@@ -1,12 +1,12 @@
 """Human citation labels: "khoản 1 Điều 30 Luật Tố cáo số 25/2018/QH14", "Điều 7 Quy định số 69-QĐ/TW",
 "Phần thứ hai, mục IV. Kinh phí thực hiện — Đề án nâng cao hiệu quả …"; and notes on the document
-("(văn bản trong kho chưa đầy đủ)", "(đã bị thay thế)").
+("(văn bản trong kho chưa đầy đủ)", "(đã hết hiệu lực)", "(nguyên văn khi ban hành)").
 """
 from __future__ import annotations
 
 import re
 
-from ktgs.contracts import STATUS_REPLACED, Document, Unit
+from ktgs.contracts import STATUS_EXPIRED, STATUS_NOT_YET, STATUS_PARTLY_EXPIRED, Document, Unit
 from ktgs.ingest.references import TYPE_NAMES, normalise_doc_number
 
 # names that keep their capitals when an ALL-CAPS line is put in sentence case
@@ -123,6 +123,14 @@ def label_notes(document: Document) -> list[str]:
     notes = []
     if document.is_partial:
         notes.append("(văn bản trong kho chưa đầy đủ)")
-    if document.status == STATUS_REPLACED:
-        notes.append("(đã bị thay thế)")
+    note = STATUS_NOTES.get(document.status)
+    if note:
+        notes.append(note)
+    if (document.metadata or {}).get("history_of"):      # set on a hit by the searcher (ktgs.index.search)
+        notes.append("(nguyên văn khi ban hành)")
     return notes
+
+
+# the status of the hit's text on the question's date (Searcher puts the unit's status on Hit.document)
+STATUS_NOTES = {STATUS_EXPIRED: "(đã hết hiệu lực)", STATUS_PARTLY_EXPIRED: "(hết hiệu lực một phần)",
+                STATUS_NOT_YET: "(chưa có hiệu lực)"}

@@ -13,18 +13,21 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ktgs.contracts import STATUS_IN_FORCE, STATUS_REPLACED, STATUS_UNKNOWN, Document, ParseResult, Unit
+from ktgs.contracts import (STATUS_EXPIRED, STATUS_IN_FORCE, STATUS_NOT_YET, STATUS_PARTLY_EXPIRED,
+                            STATUS_UNKNOWN, Document, ParseResult, Unit)
 from ktgs.errors import KtgsError, ParseError
 from ktgs.ingest import structure as st
 from ktgs.ingest.header import Header, parse_header
 from ktgs.ingest.raw import RawDocument
-from ktgs.ingest.references import (dedupe_relations, doc_id_from_number, doc_type_from_number,
-                                    extract_relations, normalise_doc_number)
+from ktgs.ingest.references import doc_id_from_number, doc_type_from_number, normalise_doc_number
+from ktgs.ingest.relations import read_relations
 from ktgs.settings import Settings, load_settings
 
 SKIP_NAMES = {"readme.md", "manifest.md"}   # a folder's README/MANIFEST describe it; not documents
-_STATUS_WORDS = {"in_force": STATUS_IN_FORCE, "còn hiệu lực": STATUS_IN_FORCE, "replaced": STATUS_REPLACED,
-                 "hết hiệu lực": STATUS_REPLACED, "unknown": STATUS_UNKNOWN}
+_STATUS_WORDS = {"in_force": STATUS_IN_FORCE, "còn hiệu lực": STATUS_IN_FORCE, "replaced": STATUS_EXPIRED,
+                 "expired": STATUS_EXPIRED, "hết hiệu lực": STATUS_EXPIRED, "đã bị thay thế": STATUS_EXPIRED,
+                 "partly_expired": STATUS_PARTLY_EXPIRED, "hết hiệu lực một phần": STATUS_PARTLY_EXPIRED,
+                 "not_yet": STATUS_NOT_YET, "chưa có hiệu lực": STATUS_NOT_YET, "unknown": STATUS_UNKNOWN}
 _SUPERS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FOOTNOTE_LINE = re.compile(rf"^(?:⁽([{_SUPERS}]+)⁾|([{_SUPERS}]+))\s*(\S.*)$")
 _UNIT_BEFORE = re.compile(r"(?:^|[\s(])(?:k?m|cm|dm|mm|ha)$")
@@ -59,6 +62,7 @@ def parse_text(raw: RawDocument) -> ParseResult:
     for i, u in enumerate(units):
         u.order = i
     warnings += _attach_footnotes(text, [body[i] for i in sorted(footnotes)], units)
+    _relations(doc, units, text)
     if not units:
         warnings.append("không tìm thấy nội dung nào ngoài phần đầu văn bản")
     return ParseResult(document=doc, units=units, warnings=warnings)
@@ -79,18 +83,13 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
         doc_id = doc_id_from_number(normal, issued[:4] if re.match(r"\d{4}", issued) else "")
     else:
         doc_id = _unnumbered_doc_id(doc_type, title, issued, raw.text)
-    relations = extract_relations(raw.text, normal or "")
-    if title and title not in raw.text:   # a front-matter title may say "(đã được thay thế bởi …)"
-        relations = dedupe_relations(extract_relations(title, normal or "") + relations)
-    status = _STATUS_WORDS.get(str(meta.pop("status", "")).strip().lower(), "")
-    if not status:
-        replaced = any(r.kind in ("replaced_by", "repealed_by") for r in relations)
-        expired = re.search(r"(đã|bị)\s+(được\s+)?(thay thế|hết hiệu lực|bãi bỏ)", title, re.IGNORECASE)
-        status = STATUS_REPLACED if replaced or expired else STATUS_UNKNOWN
+    declared = _STATUS_WORDS.get(str(meta.pop("status", "")).strip().lower(), "")
+    if declared:
+        meta["declared_status"] = declared     # front matter may still win where the texts say nothing
     return Document(
         doc_id=doc_id, title=title, doc_number=number, doc_type=doc_type,
         issuer=str(meta.pop("issuer", "") or h.issuer), issued_date=issued,
-        place=str(meta.pop("place", "") or h.place), status=status, relations=relations,
+        place=str(meta.pop("place", "") or h.place), status=declared or STATUS_UNKNOWN,
         access=str(meta.pop("access", "public")), source_path=raw.source_path, checksum=raw.checksum,
         completeness=str(meta.pop("completeness", "")), recipients=recipients, signature=signature,
         metadata={**meta, "format": raw.format}, text=raw.text,
@@ -108,13 +107,34 @@ def _unnumbered_doc_id(doc_type: str, title: str, issued: str, text: str) -> str
     return "doc-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
+def _relations(doc: Document, units: list[Unit], text: str) -> None:
+    """Relations (with stating unit, scope, date) and the effective date; the status as read here
+    (the status for a date is computed over the whole corpus by ktgs.index.validity)."""
+    found = read_relations(doc, units, text)
+    doc.relations = found.relations
+    doc.effective_from = found.effective.date
+    doc.metadata["effective"] = {"date": found.effective.date, "basis": found.effective.basis,
+                                 "unit_id": found.effective.unit_id, "text": found.effective.text}
+    if found.consolidates:
+        doc.metadata["consolidates"] = {**found.consolidates, **(doc.metadata.get("consolidates") or {})}
+    if doc.status == STATUS_UNKNOWN:
+        gone = any(r.kind in ("replaced_by", "repealed_by", "ended_by") for r in doc.relations)
+        said = re.search(r"(đã|bị)\s+(được\s+)?(thay thế|hết hiệu lực|bãi bỏ)", doc.title, re.IGNORECASE)
+        doc.status = STATUS_EXPIRED if gone or said else STATUS_UNKNOWN
+
+
 def mark_replaced(documents: Iterable[Document]) -> None:
-    """Across a corpus: a document another one replaces or repeals gets status 'replaced'."""
+    """Across a list of documents: one another replaces, repeals or ends wholly gets 'expired', in
+    part 'partly_expired' (the date-aware status is ktgs.index.validity's)."""
     docs = list(documents)
-    gone = {r.doc_number for d in docs for r in d.relations if r.kind in ("replaces", "repeals")}
+    whole = {r.doc_number for d in docs for r in d.relations
+             if r.kind in ("replaces", "repeals", "ends") and not r.scope}
+    part = {r.doc_number for d in docs for r in d.relations if r.kind in ("replaces", "repeals", "ends") and r.scope}
     for d in docs:
-        if d.status == STATUS_UNKNOWN and d.doc_number in gone:
-            d.status = STATUS_REPLACED
+        if d.status in (STATUS_UNKNOWN, STATUS_IN_FORCE) and d.doc_number in whole:
+            d.status = STATUS_EXPIRED
+        elif d.status in (STATUS_UNKNOWN, STATUS_IN_FORCE) and d.doc_number in part:
+            d.status = STATUS_PARTLY_EXPIRED
 
 
 # ---- closing block, preamble, paragraphs, footnotes -------------------------------------------

@@ -142,12 +142,19 @@ def _type_word_before(text: str, pos: int) -> tuple[str, str, int]:
 
 
 # ---- relations -------------------------------------------------------------------------------
+# A relation is read from one clause (a line, or a sentence inside it). Its kind comes from the
+# phrase before the reference ("thay thế", "bãi bỏ", "căn cứ"), or from "hết hiệu lực" after it;
+# its scope from the parts named just before the reference ("Chương V của Luật …"); the laws of
+# a "… đã được sửa đổi, bổ sung một số điều theo Luật số A và Luật số B" chain amend the law
+# before them and are not the object of the clause's verb.
 
-_ACTIVE = [  # (pattern, kind) — checked on the text between the clause start and the reference
+_ACTIVE = [  # (pattern, kind) — the last one before the reference in its clause wins
     (r"sửa đổi,?\s*bổ sung|sửa đổi", "amends"),
-    (r"bãi bỏ|hết hiệu lực", "repeals"),
+    (r"bãi bỏ", "repeals"),
     (r"thay thế|thay cho", "replaces"),
     (r"căn cứ", "based_on"),
+    (r"quy định chi tiết|hướng dẫn (?:thi hành|thực hiện)", "details"),
+    (r"(?:thay thế|bãi bỏ|bỏ)\s+(?:các\s+)?cụm\s+từ", "amends"),   # a phrase changed: not the whole text
 ]
 _PASSIVE = [  # the document itself is the object: "được thay thế bởi 69-QĐ/TW", "thay bằng 102-QĐ/TW"
     (r"(?:được|bị)\s+thay thế\s+bởi|thay bằng|được thay bởi", "replaced_by"),
@@ -155,42 +162,149 @@ _PASSIVE = [  # the document itself is the object: "được thay thế bởi 69
     (r"(?:được|bị)\s+bãi bỏ\s+bởi", "repealed_by"),
 ]
 _CLAUSE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ“\"(])|\n")
+# "… đã được sửa đổi, bổ sung một số điều theo Luật số": the next reference amends the one before
+_AMENDER_LEAD = re.compile(r"^[\s,]*(?:\([^()]*\)\s*)?(?:ngày[^,;]{0,40}?\s*)?(?:của[^,;]{0,60}?\s*)?,?\s*"
+                           r"(?:(?:đã\s+)?(?:được|bị)\s+)?sửa đổi,?\s*(?:bổ sung\s*)?(?:một số điều\s*)?"
+                           r"(?:theo|bởi|tại)\s*(?:quy định tại\s*)?$", re.IGNORECASE)
+_AMENDER_NEXT = re.compile(r"^\s*(?:,|và|,\s*và)\s*$")
+_ENDS = re.compile(r"\bhết hiệu lực", re.IGNORECASE)
+_PART = (r"(?:điểm\s+[a-zđ]\b|khoản\s+\d+|điều\s+\d+[a-z]?|chương\s+[IVXLC]+\b|mục\s+\d+|"
+         r"phần\s+(?:thứ\s+\w+|[IVXLC]+\b))")
+_SCOPE_TAIL = re.compile(rf"((?:{_PART})(?:(?:\s*,\s*|\s+và\s+|\s+)(?:{_PART}))*)\s+(?:của|tại|trong)\s*$",
+                         re.IGNORECASE)
+_SCOPE_TOPIC = re.compile(r"\b((?:những\s+)?quy định về\s+.{3,80}?)\s+(?:của|tại|trong)\s*$", re.IGNORECASE)
+_EXCEPT = re.compile(r",?\s*(trừ\s+(?:quy định tại|trường hợp)\s+[^.;\n]+)", re.IGNORECASE)
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_DATE_NUM = re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.IGNORECASE)
+_PARTY_NUMBER = re.compile(r"^\d+-[^/]+/")
+
+
+def parse_vn_date(text: str) -> str:
+    """'ngày 01 tháng 7 năm 2025' / 'ngày 06/7/2022' at the start of `text` → '2025-07-01' ('' if none)."""
+    m = _DATE_WORDS.match(text) or _DATE_NUM.match(text)
+    if not m:
+        return ""
+    d, mo, y = (int(g) for g in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
+
+
+def scope_before(text: str) -> str:
+    """The part of a document named right before its reference: 'Chương V', 'khoản 3 Điều 63'."""
+    m = _SCOPE_TAIL.search(text[-160:])
+    if m:
+        scope = " ".join(m.group(1).split())
+        return scope[:1].upper() + scope[1:] if scope.lower().startswith(("chương", "điều", "mục", "phần")) else scope
+    m = _SCOPE_TOPIC.search(text[-160:])
+    return " ".join(m.group(1).split()) if m else ""
 
 
 def extract_relations(text: str, self_number: str = "") -> list[Relation]:
-    """Relations of the document whose own number is `self_number` to the documents `text` names.
+    """Relations read in `text`, the text of the document whose own number is `self_number`.
 
-    A relation phrase before a reference in the same clause gives its kind; a phrase whose subject
-    is another document ("Hướng dẫn 15-HD/UBKTTW … sửa đổi, bổ sung Hướng dẫn 05-HD/UBKTTW") is
-    not this document's relation and the reference is only cited. Deduplicated, strongest kind kept.
+    A relation phrase before a reference in the same clause gives its kind; "hết hiệu lực" after it
+    makes it "ends"; a phrase whose subject is another document ("Hướng dẫn 15-HD/UBKTTW …
+    sửa đổi, bổ sung Hướng dẫn 05-HD/UBKTTW") is that document's act (Relation.by); the laws of a
+    "đã được sửa đổi, bổ sung … theo Luật số A và B" chain amend the law before them (by A, B).
+    Each relation keeps its scope, an exception ("trừ …"), an explicit date and the verbatim
+    clause. Deduplicated, strongest kind kept.
     """
-    refs = extract_references(text)
+    refs = [r for r in extract_references(text)]
     relations: list[Relation] = []
+    amender_of: dict[int, int] = {}          # ref index → index of the law it amends
+    for i in range(1, len(refs)):
+        prev = refs[i - 1]
+        between = text[prev.end:refs[i].phrase_start]
+        if "\n" in between:
+            continue
+        if _AMENDER_LEAD.match(between):
+            amender_of[i] = i - 1
+        elif i - 1 in amender_of and _AMENDER_NEXT.match(between):
+            amender_of[i] = amender_of[i - 1]
     for i, ref in enumerate(refs):
         if ref.doc_number == self_number:
             continue
         clause_start = 0
         for m in _CLAUSE_END.finditer(text, 0, ref.phrase_start):
             clause_start = m.end()
-        before = text[clause_start:ref.phrase_start]
-        kind = _kind_in(before.lower(), _PASSIVE) or _subject_of(text, refs, i, self_number)
-        if kind:
-            relations.append(Relation(kind, ref.doc_number, ref.doc_type, _snippet(text, clause_start, ref.end)))
+        end_m = _CLAUSE_END.search(text, ref.end)
+        clause_end = end_m.start() if end_m else len(text)
+        clause = _verbatim(text, clause_start, clause_end, ref)
+        if i in amender_of:
+            base = refs[amender_of[i]]
+            if base.doc_number != self_number:
+                relations.append(Relation("amends", base.doc_number, base.doc_type, clause, by=ref.doc_number))
+            relations.append(Relation("cites", ref.doc_number, ref.doc_type, clause))
             continue
-        if re.match(r"[^.;\n]{0,40}?\bhết hiệu lực", text[ref.end:ref.end + 60]):
-            relations.append(Relation("repeals", ref.doc_number, ref.doc_type, _snippet(text, clause_start, ref.end + 40)))
-            continue        # "Luật Tố cáo số 03/2011/QH13 hết hiệu lực kể từ …"
+        before = text[clause_start:ref.phrase_start]
+        scope = scope_before(before)
+        passive = _kind_in(before.lower(), _PASSIVE) or _subject_of(text, refs, i, self_number)
+        if passive:
+            relations.append(Relation(passive, ref.doc_number, ref.doc_type, clause))
+            continue
+        ends = _ends_after(text, refs, i, amender_of, clause_end)
+        if ends is not None:
+            after = text[ends:clause_end]
+            exc = _EXCEPT.search(after)
+            date_m = re.search(r"(?:kể\s+)?từ\s+(ngày\s+\d[^,;]*)", after)
+            date = parse_vn_date(date_m.group(1)) if date_m else ""
+            relations.append(Relation("ends", ref.doc_number, ref.doc_type, clause, scope=scope,
+                                      except_scope=exc.group(1).strip() if exc else "", date=date))
+            continue
         kind, kw_pos = _last_kind(before.lower())
+        if kind == "repeals" and scope and re.search(r"cụm\s+từ\s*[“\"][^”\"]*[”\"]\s*tại\s+[^“”]*$", before):
+            kind = "amends"     # "bãi bỏ Điều 50; cụm từ “…” tại khoản 8 Điều 54 của Luật …": a phrase goes
+        if kind and re.search(r"\btheo\b", before[kw_pos:].lower()) and kind != "based_on":
+            kind = ""       # "… được thay thế bằng … theo quy định tại khoản 3 Điều 217 của Luật X": X is the authority
         # another document named before the phrase, itself not the object of an earlier phrase,
         # is the phrase's subject: "Hướng dẫn 15-HD/UBKTTW … sửa đổi, bổ sung Hướng dẫn 05-HD/UBKTTW"
         others = [r for r in refs[:i] if clause_start <= r.start < clause_start + kw_pos
                   and r.doc_number != self_number
                   and not _last_kind(text[clause_start:r.phrase_start].lower())[0]]
         if kind and others:
-            kind = ""      # the phrase belongs to another document named before it
-        relations.append(Relation(kind or "cites", ref.doc_number, ref.doc_type,
-                                  _snippet(text, clause_start, ref.end)))
+            if kind != "based_on":
+                relations.append(Relation(kind, ref.doc_number, ref.doc_type, clause, scope=scope,
+                                          by=others[-1].doc_number))
+            kind = ""
+        relations.append(Relation(kind or "cites", ref.doc_number, ref.doc_type, clause,
+                                  scope=scope if kind in ("repeals", "replaces", "amends", "details") else ""))
     return dedupe_relations(relations)
+
+
+def _verbatim(text: str, start: int, end: int, ref: Reference) -> str:
+    """The clause as written (a substring of `text`), at most ~300 characters around the reference."""
+    s, e = start, end
+    if e - s > 300:
+        s = max(s, ref.phrase_start - 200)
+        e = min(e, max(ref.end + 100, s + 300))
+        while s > start and not text[s - 1].isspace():
+            s -= 1                          # whole words at both ends
+        while e < end and not text[e].isspace():
+            e += 1
+    return text[s:e].strip()
+
+
+def _ends_after(text: str, refs: list[Reference], i: int, amender_of: dict[int, int], clause_end: int) -> int | None:
+    """Where "hết hiệu lực" starts when reference i is (one of) the subject(s) of it in its clause."""
+    j = i
+    while j + 1 < len(refs) and amender_of.get(j + 1) == i:
+        j += 1                                   # skip the amending laws of the chain
+    tail_start = refs[j].end
+    m = _ENDS.search(text, tail_start, clause_end)
+    if not m:
+        return None
+    gap = text[tail_start:m.start()]
+    if len(gap) <= 40 and not re.search(r"[;]", gap):
+        return m.start()
+    # "Chương V của Luật … số 09/1998/QH10 …, Chương V của Luật Khiếu nại số 02/2011/QH13 hết hiệu lực":
+    # a later subject joined by "," or "và" before the same "hết hiệu lực"
+    later = [r for r in refs[j + 1:] if r.end <= m.start()]
+    if later and re.match(r"^[^;]*$", gap) and all(k in amender_of or _ENDS.search(text, r.end, clause_end)
+                                                   for k, r in enumerate(refs) if r in later):
+        joined = re.match(r"^\s*(?:,|và)\s*", text[tail_start:later[0].phrase_start])
+        lead = text[tail_start:later[0].phrase_start]
+        if joined or re.match(r"^\s*,", lead):
+            return m.start()
+    return None
 
 
 _PASSIVE_OF = {"amends": "amended_by", "replaces": "replaced_by", "repeals": "repealed_by"}
@@ -220,24 +334,20 @@ def _last_kind(text: str) -> tuple[str, int]:
     best_kind, best_pos = "", -1
     for pattern, kind in _ACTIVE:
         for m in re.finditer(pattern, text):
-            if m.start() > best_pos:
+            if m.start() >= best_pos:
                 best_kind, best_pos = kind, m.start()
     return best_kind, max(best_pos, 0)
 
 
-def _snippet(text: str, start: int, end: int) -> str:
-    s = " ".join(text[max(start, end - 200):end].split())
-    return s
-
-
-_STRENGTH = {"replaces": 5, "repeals": 5, "replaced_by": 5, "repealed_by": 5, "amends": 4,
-             "amended_by": 4, "based_on": 3, "cites": 1}
+_STRENGTH = {"replaces": 5, "repeals": 5, "ends": 5, "replaced_by": 5, "repealed_by": 5, "amends": 4,
+             "amended_by": 4, "details": 3, "based_on": 3, "cites": 1}
 
 
 def dedupe_relations(relations: list[Relation]) -> list[Relation]:
-    """One relation per (kind, number); a number that has a stronger kind is not also 'cites'."""
-    out: dict[tuple[str, str], Relation] = {}
+    """One relation per (kind, number, scope, by); a number that has a stronger kind of this document's
+    own is not also 'cites'."""
+    out: dict[tuple[str, str, str, str], Relation] = {}
     for r in relations:
-        out.setdefault((r.kind, r.doc_number), r)
-    strong = {n for k, n in out if k != "cites"}
-    return [r for (k, n), r in out.items() if not (k == "cites" and n in strong)]
+        out.setdefault((r.kind, r.doc_number, r.scope, r.by), r)
+    strong = {n for k, n, _, b in out if k != "cites" and not b}
+    return [r for (k, n, _, b), r in out.items() if not (k == "cites" and n in strong)]

@@ -8,10 +8,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Document.status values
-STATUS_IN_FORCE = "in_force"      # còn hiệu lực
-STATUS_REPLACED = "replaced"      # đã bị thay thế / hết hiệu lực
+# Document / unit status values (computed for a date by ktgs.index.validity; these exact strings)
+STATUS_IN_FORCE = "in_force"              # còn hiệu lực
+STATUS_PARTLY_EXPIRED = "partly_expired"  # hết hiệu lực một phần
+STATUS_EXPIRED = "expired"                # hết hiệu lực: thay thế, bãi bỏ hoặc hết hiệu lực
+STATUS_NOT_YET = "not_yet"                # chưa có hiệu lực
 STATUS_UNKNOWN = "unknown"
+STATUSES = (STATUS_IN_FORCE, STATUS_PARTLY_EXPIRED, STATUS_EXPIRED, STATUS_NOT_YET, STATUS_UNKNOWN)
+STATUS_REPLACED = STATUS_EXPIRED          # the old name: "replaced" became "expired"
 
 # Document.access values (enforced later)
 ACCESS_LEVELS = ("public", "internal", "confidential")
@@ -21,10 +25,17 @@ ACCESS_LEVELS = ("public", "internal", "confidential")
 class Relation:
     """A link from one document to another ("thay thế", "bãi bỏ", "sửa đổi, bổ sung", "căn cứ")."""
 
-    kind: str            # replaces | repeals | amends | cites | based_on | replaced_by | amended_by | repealed_by
+    kind: str            # replaces | repeals | ends | amends | consolidates | details | based_on | cites,
+    #                      or, read in the object's own text: replaced_by | repealed_by | ended_by | amended_by
     doc_number: str      # normalised number of the other document, e.g. "69-QĐ/TW"
     doc_type: str = ""   # quy-dinh, luat, nghi-dinh, … when known
-    text: str = ""       # the phrase it was read from
+    text: str = ""       # the phrase it was read from (verbatim from the stating unit)
+    scope: str = ""      # part of the target it applies to: "" (whole) | "Chương V" | "khoản 3 Điều 63" …
+    except_scope: str = ""   # "trừ quy định tại khoản 1 và khoản 3 Điều 64 của Luật này"
+    unit_id: str = ""    # the unit whose text states it ("" = title / front matter / header)
+    date: str = ""       # ISO date the relation takes effect ("" = not stated, resolved in the graph)
+    by: str = ""         # the acting document when it is not the stating one (a VBHN quoting its base law,
+    #                      "Luật số 01/2007/QH12" amending the law a sentence ends)
 
 
 @dataclass
@@ -36,8 +47,9 @@ class Document:
     issuer: str = ""
     issued_date: str = ""            # ISO yyyy-mm-dd
     place: str = ""
-    status: str = STATUS_UNKNOWN
+    status: str = STATUS_UNKNOWN     # as read at ingest; the status for a date is ktgs.index.validity's
     relations: list[Relation] = field(default_factory=list)
+    effective_from: str = ""         # ISO date the document takes effect, as read from its text ("" = not stated)
     access: str = "public"
     source_path: str = ""
     checksum: str = ""               # sha256 of the source file bytes
@@ -118,9 +130,10 @@ class Citation:
     doc_number: str = ""
     quote_start: int = 0             # offsets of the quote in the unit text
     quote_end: int = 0
-    status: str = STATUS_UNKNOWN
+    status: str = STATUS_UNKNOWN     # of the cited unit's text on the answer's date
     partial: bool = False
     n: int = 0                       # the [n] used in the answer text
+    status_note: str = ""            # "Quy định 22-QĐ/TW đã được thay thế bởi Quy định 296-QĐ/TW (30/5/2025)"
 
 
 @dataclass
@@ -135,3 +148,5 @@ class Answer:
     prompt_id: str = ""
     question: str = ""
     rewritten_question: str = ""
+    warnings: list[str] = field(default_factory=list)   # what the reader must know about validity
+    as_of: str = ""                                     # ISO date the answer speaks for

@@ -74,7 +74,7 @@ def test_incremental_ingest(folder, settings, e5):
     assert changed.changed == [str(path)] and len(changed.unchanged) == 2
     assert changed.units_indexed == 6 and changed.points_total == 17
     searcher = Searcher.open(settings, embedder=e5)
-    hits = searcher.search("câu bổ sung để kiểm thử việc nạp lại", k=3, mode="bm25")
+    hits = searcher.search("câu bổ sung để kiểm thử việc nạp lại", k=3, mode="bm25", as_of="2015-01-01")
     assert hits[0].unit.doc_id == "181-QD-TW-2013" and "VĂN BẢN GIẢ ĐỊNH" in hits[0].unit.text
     searcher.close()
 

@@ -31,7 +31,7 @@ def test_law_labels(corpus_dir):
 def test_party_label_and_notes(corpus_dir):
     q102 = parse_file(corpus_dir / "quy-dinh-102-QD-TW-2017.md")
     assert citation_label(_unit(q102, "dieu-1/khoan-2"), q102.document) == "khoản 2 Điều 1 Quy định số 102-QĐ/TW"
-    assert label_notes(q102.document) == ["(văn bản trong kho chưa đầy đủ)", "(đã bị thay thế)"]
+    assert label_notes(q102.document) == ["(văn bản trong kho chưa đầy đủ)", "(đã hết hiệu lực)"]
     q69 = parse_file(corpus_dir / "quy-dinh-69-QD-TW-2022.md")
     assert label_notes(q69.document) == ["(văn bản trong kho chưa đầy đủ)"]
 

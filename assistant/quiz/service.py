@@ -48,11 +48,11 @@ def quiz_generator(settings: Settings, spec: QuizSpec, assistant: Any = None) ->
 
 def make_quiz(settings: Settings, docs: list[str], spec: QuizSpec, chuong: list[str] = (), dieu: list[str] = (),
               selfcheck: bool = True, reuse_approved: bool = False, save: bool = True,
-              assistant=None, generator: Any = None) -> QuizRun:
+              assistant=None, generator: Any = None, history: bool = False) -> QuizRun:
     """Scope, build (with `generator`, else the model named by settings when the spec needs one),
     self-check with the assistant, save to the bank."""
     corpus = load_corpus(list(docs), settings)
-    units = select_units(corpus, list(docs), list(chuong), list(dieu))
+    units = select_units(corpus, list(docs), list(chuong), list(dieu), history=history)
     notes: list[str] = []
     reuse = []
     if reuse_approved:

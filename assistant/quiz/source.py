@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ktgs.contracts import Document, Unit
 from ktgs.errors import KtgsError
+from ktgs.index.validity import Graph, as_date, vn_date
 from ktgs.settings import Settings
 
 
@@ -57,8 +58,13 @@ def load_corpus(docs: list[str], settings: Settings) -> Corpus:
     return from_index(settings)
 
 
-def select_units(corpus: Corpus, docs: list[str] = (), chuong: list[str] = (), dieu: list[str] = ()) -> list[Unit]:
-    """Units in scope: documents by number/id/path, then chương (roman or arabic) and điều numbers."""
+def select_units(corpus: Corpus, docs: list[str] = (), chuong: list[str] = (), dieu: list[str] = (),
+                 history: bool = False, as_of=None) -> list[Unit]:
+    """Units in scope: documents by number/id/path, then chương (roman or arabic) and điều numbers.
+
+    Unless `history`, only units whose text is in force on `as_of` (today by default) and is the
+    current wording (not the text as enacted of a law whose văn bản hợp nhất is loaded): a quiz
+    key is never built from a replaced rule."""
     wanted_docs = set()
     for d in docs:
         if Path(d).is_file():
@@ -79,4 +85,17 @@ def select_units(corpus: Corpus, docs: list[str] = (), chuong: list[str] = (), d
         units = [u for u in units if any(p in want for p in u.path)]
     if not units:
         raise KtgsError("phạm vi đã chọn không có điều khoản nào")
-    return units
+    if history:
+        return units
+    graph = Graph.from_documents(list(corpus.documents.values()))
+    day = as_date(as_of)
+    current = []
+    for u in units:
+        st = graph.unit_status(u.unit_id, day, u.path)
+        if st.current and not st.history:
+            current.append(u)
+    if not current:
+        reason = graph.unit_status(units[0].unit_id, day, units[0].path).reason
+        raise KtgsError(f"phạm vi đã chọn không có điều khoản nào còn hiệu lực vào {vn_date(day.isoformat())} "
+                        f"({reason}); dùng --history để ôn văn bản cũ")
+    return current

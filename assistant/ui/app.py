@@ -7,6 +7,7 @@ modules only parse inputs, call the library through the context and render HTML.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import os
 import queue
 import threading
@@ -36,6 +37,7 @@ class UIContext:
     """
 
     def __init__(self, settings: Settings, assistant: Any = None):
+        self.as_of = ""          # the date control: "" = today
         self.settings = settings
         self._assistant = assistant
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ktgs-library")
@@ -113,17 +115,35 @@ class UIContext:
 
     # -- library calls, routed to the library thread ----------------------------------------
     def ask_stream(self, question: str, history: list, mode: str) -> Iterator[Any]:
-        return self.stream(lambda: self.assistant.ask_stream(question, history=history, mode=mode))
+        as_of = self.as_of or None
+        return self.stream(lambda: self.assistant.ask_stream(question, history=history, mode=mode, as_of=as_of))
 
     def search(self, query: str, **kwargs: Any) -> list[Hit]:
+        kwargs.setdefault("as_of", self.as_of or None)
         return self.call(lambda: self.searcher.search(query, **kwargs))
 
+    def set_as_of(self, value: str) -> str:
+        """The date answers, searches and cards speak for ('' = today); a bad date is refused."""
+        from ktgs.index.validity import as_date
+
+        value = (value or "").strip()
+        self.as_of = as_date(value).isoformat() if value else ""
+        return self.as_of
+
+    def card(self, doc_id: str) -> dict:
+        """The validity card of a document (ktgs.index.validity.Graph.card) on the chosen date."""
+        return self.call(lambda: self.searcher.graph.card(doc_id, self.as_of or None))
+
     def documents(self) -> list[Document]:
+        """The catalog's documents, each with its status on the chosen date (the legal graph's)."""
         def run() -> list[Document]:
             try:
-                return list(self.searcher.documents())
+                docs = list(self.searcher.documents())
+                graph = self.searcher.graph
             except IndexNotFoundError:
                 return []
+            as_of = self.as_of or None
+            return [dataclasses.replace(d, status=graph.status_of(d.doc_id, as_of).status) for d in docs]
         return self.call(run)
 
     def index_status(self) -> str:
@@ -161,7 +181,13 @@ class UIContext:
         except KtgsError as exc:
             return render.error_box(str(exc))
         document = self.document(unit.doc_id)
+        if document is not None:      # the badge shows the unit's status on the chosen date
+            st = self.call(lambda: self.searcher.unit_status(unit, self.as_of or None))
+            meta = {**document.metadata, **({"history_of": st.consolidated_by} if st.history else {})}
+            document = dataclasses.replace(document, status=st.status, metadata=meta)
         label, notes = self.label(unit, document)
+        if document is not None and st.note:
+            notes = [*notes, st.note]
         return render.render_unit_panel(unit, document, label=label, notes=notes, **marks)
 
     def label(self, unit: Unit, document: Document | None) -> tuple[str, list[str]]:
@@ -223,6 +249,8 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
         with gr.Row(elem_id="ktgs-header"):
             gr.HTML('<div class="ktgs-brand">ktgs · Tra cứu văn bản và hỏi đáp có trích dẫn</div>')
             status = gr.HTML('<div class="ktgs-status" id="ktgs-index-status"></div>')
+            as_of = gr.Textbox(label="Hiệu lực tính đến ngày", placeholder="YYYY-MM-DD (trống: hôm nay)",
+                               max_lines=1, scale=0, min_width=200, elem_id="ktgs-as-of")
         with gr.Tabs():
             tab_chat.build(ctx)
             tab_search.build(ctx)
@@ -235,6 +263,17 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
 
             return f'<div class="ktgs-status" id="ktgs-index-status">{esc(ctx.index_status())}</div>'
 
+        def set_date(value: str) -> Any:
+            from ktgs.errors import KtgsError
+
+            try:
+                return ctx.set_as_of(value)
+            except KtgsError as exc:
+                gr.Warning(str(exc))
+                return ctx.as_of
+
+        as_of.submit(set_date, as_of, as_of)
+        as_of.blur(set_date, as_of, as_of)
         demo.load(header_status, None, status)
     demo.ktgs_context = ctx
     return demo

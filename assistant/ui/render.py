@@ -11,12 +11,22 @@ import html
 from collections import OrderedDict
 from typing import Iterable, Sequence
 
-from ktgs.contracts import STATUS_IN_FORCE, STATUS_REPLACED, Answer, Citation, Document, Hit, Unit
+from ktgs.contracts import (STATUS_EXPIRED, STATUS_IN_FORCE, STATUS_NOT_YET, STATUS_PARTLY_EXPIRED, Answer,
+                            Citation, Document, Hit, Unit)
 
 STATUS_NAMES = {
     STATUS_IN_FORCE: "Còn hiệu lực",
-    STATUS_REPLACED: "Đã bị thay thế / hết hiệu lực",
+    STATUS_PARTLY_EXPIRED: "Hết hiệu lực một phần",
+    STATUS_EXPIRED: "Hết hiệu lực / đã bị thay thế",
+    STATUS_NOT_YET: "Chưa có hiệu lực",
     "unknown": "Chưa rõ hiệu lực",
+}
+_BADGE_CLASS = {STATUS_IN_FORCE: "ok", STATUS_EXPIRED: "bad", STATUS_PARTLY_EXPIRED: "partial", STATUS_NOT_YET: "partial"}
+RELATION_NAMES = {  # (outgoing, incoming)
+    "replaces": ("thay thế", "bị thay thế bởi"), "repeals": ("bãi bỏ", "bị bãi bỏ bởi"),
+    "ends": ("làm hết hiệu lực", "hết hiệu lực theo"), "amends": ("sửa đổi, bổ sung", "được sửa đổi bởi"),
+    "consolidates": ("hợp nhất", "được hợp nhất trong"), "details": ("hướng dẫn / quy định chi tiết", "được hướng dẫn bởi"),
+    "based_on": ("căn cứ", "là căn cứ của"), "cites": ("dẫn chiếu", "được dẫn chiếu bởi"),
 }
 LEVEL_NAMES = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "dieu": "Điều", "khoan": "Khoản",
                "diem": "Điểm", "section": "Mục", "paragraph": "Đoạn"}
@@ -59,7 +69,7 @@ def completeness_name(document: Document) -> str:
 
 
 def status_badge(status: str, partial: bool = False) -> str:
-    cls = {STATUS_IN_FORCE: "ok", STATUS_REPLACED: "bad"}.get(status, "unknown")
+    cls = _BADGE_CLASS.get(status, "unknown")
     out = f'<span class="ktgs-badge ktgs-badge-{cls}">{esc(status_name(status))}</span>'
     if partial:
         out += '<span class="ktgs-badge ktgs-badge-partial">Văn bản trong kho chưa đầy đủ</span>'
@@ -71,10 +81,11 @@ def status_badge(status: str, partial: bool = False) -> str:
 def chip(citation: Citation) -> str:
     """One clickable citation chip: "[n] label"."""
     n = f"[{citation.n}] " if citation.n else ""
-    mark = " ⚠" if citation.partial or citation.status == STATUS_REPLACED else ""
+    mark = " ⚠" if citation.partial or citation.status_note or citation.status != STATUS_IN_FORCE else ""
+    title = f"{citation.status_note}\n\n{citation.quote}" if citation.status_note else citation.quote
     return (f'<button type="button" class="ktgs-chip" data-unit-id="{esc(citation.unit_id)}" '
             f'data-start="{int(citation.quote_start)}" data-end="{int(citation.quote_end)}" '
-            f'title="{esc(citation.quote)}">{esc(n)}{esc(citation.label)}{mark}</button>')
+            f'data-status="{esc(citation.status)}" title="{esc(title)}">{esc(n)}{esc(citation.label)}{mark}</button>')
 
 
 def render_chips(answer: Answer | None) -> str:
@@ -90,7 +101,8 @@ def render_chips(answer: Answer | None) -> str:
         note = "Không tìm thấy căn cứ. Các quy định gần nhất:" if items else "Không tìm thấy căn cứ."
         return f'<div class="ktgs-chips"><div class="ktgs-muted">{note}</div>{items}</div>'
     chips = "".join(chip(c) for c in _unique_citations(answer.citations))
-    return f'<div class="ktgs-chips"><div class="ktgs-chips-title">Căn cứ trích dẫn:</div>{chips}</div>'
+    warns = "".join(f'<div class="ktgs-note ktgs-validity">⚠ {esc(w)}</div>' for w in answer.warnings)
+    return f'<div class="ktgs-chips"><div class="ktgs-chips-title">Căn cứ trích dẫn:</div>{chips}{warns}</div>'
 
 
 def _unique_citations(citations: Iterable[Citation]) -> list[Citation]:
@@ -264,3 +276,60 @@ def render_tree(units: Sequence[Unit], leaf_levels: tuple[str, ...] = ("diem",))
     if not roots:
         return '<div class="ktgs-muted">Văn bản chưa có cấu trúc.</div>'
     return '<div class="ktgs-tree">' + "".join(node(u, 0) for u in roots) + "</div>"
+
+
+# -- validity card and its "Lược đồ" ------------------------------------------------------------
+
+def validity_card(card: dict) -> str:
+    """The document's validity card: status badge, effective dates, the reason, then the Lược đồ."""
+    rows = [("Hiệu lực", f"{status_name(card['status'])} (tính đến {vn_date(card['as_of'])})"),
+            ("Có hiệu lực từ", vn_date(card["effective_from"])), ("Hết hiệu lực từ", vn_date(card["effective_to"])),
+            ("Lý do", card["status_reason"])]
+    rows += [("Sắp thay đổi", p) for p in card.get("pending", [])]
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    return (f'<div class="ktgs-card" data-status="{esc(card["status"])}">{status_badge(card["status"])}'
+            f'<table class="ktgs-meta">{body}</table>'
+            f'<div class="ktgs-panel-title">Lược đồ</div>{relation_svg(card)}</div>')
+
+
+def relation_svg(card: dict, max_side: int = 10) -> str:
+    """The relation graph as a picture: documents acting on this one on the left, documents this one
+    acts on on the right, the kind on each edge; documents not in the corpus drawn dashed."""
+    rels = [r for r in card.get("relations", []) if r["kind"] != "cites"]
+    left = [r for r in rels if r["direction"] == "in"][:max_side]
+    right = [r for r in rels if r["direction"] == "out"][:max_side]
+    if not left and not right:
+        return '<div class="ktgs-muted">Không có quan hệ nào với văn bản khác.</div>'
+    row, width = 34, 760
+    height = max(len(left), len(right), 1) * row + 20
+    cy = height / 2
+    out = [f'<svg class="ktgs-graph" viewBox="0 0 {width} {height}" width="100%" role="img" '
+           f'aria-label="Lược đồ quan hệ của {esc(card.get("name", ""))}">']
+
+    def box(x: float, y: float, text: str, dashed: bool, strong: bool = False) -> str:
+        dash = ' stroke-dasharray="4 3"' if dashed else ""
+        fill = "#e0e7ff" if strong else "#f9fafb"
+        return (f'<rect x="{x}" y="{y - 12}" width="200" height="24" rx="4" fill="{fill}" stroke="#6b7280"{dash}/>'
+                f'<text x="{x + 100}" y="{y + 4}" text-anchor="middle" font-size="12">{esc(text[:30])}</text>')
+
+    for side, items, x in (("in", left, 10), ("out", right, width - 210)):
+        top = cy - (len(items) - 1) * row / 2
+        for i, r in enumerate(items):
+            y = top + i * row
+            x1, x2 = (210, 280) if side == "in" else (480, width - 210)
+            label = RELATION_NAMES.get(r["kind"], (r["kind"], r["kind"]))[0 if side == "out" else 1]
+            if r.get("scope"):
+                label += f" ({r['scope']})"
+            out.append(f'<line x1="{x1}" y1="{y}" x2="{x2}" y2="{cy}" stroke="#9ca3af" marker-end="url(#a)"/>'
+                       if side == "in" else
+                       f'<line x1="{x1}" y1="{cy}" x2="{x2}" y2="{y}" stroke="#9ca3af" marker-end="url(#a)"/>')
+            lx = x1 + 4 if side == "in" else x2 - 4
+            anchor = "start" if side == "in" else "end"
+            out.append(f'<text x="{lx}" y="{y - 3}" font-size="10" fill="#4b5563" text-anchor="{anchor}">'
+                       f'{esc(label[:34])}</text>')
+            out.append(box(x, y, r["doc_number"], not r.get("in_corpus", True)))
+    out.append(box(280, cy, card.get("doc_number") or card.get("name", ""), False, strong=True))
+    out.insert(1, '<defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
+                  'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#9ca3af"/></marker></defs>')
+    out.append("</svg>")
+    return "".join(out)

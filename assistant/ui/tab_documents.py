@@ -75,7 +75,11 @@ def build(ctx: Any) -> None:
             if document is None:
                 return render.error_box(f"không tìm thấy văn bản {doc_id}"), ""
             title = f'<div class="ktgs-panel-title">{render.esc(document.title or doc_id)}</div>'
-            return title + render.document_meta(document), render.render_tree(ctx.units_of(doc_id))
+            try:
+                card = render.validity_card(ctx.card(doc_id))
+            except KtgsError as exc:
+                card = render.error_box(f"Lỗi: {exc}")
+            return title + card + render.document_meta(document), render.render_tree(ctx.units_of(doc_id))
 
         def show_unit(evt: gr.SelectData) -> str:
             return ctx.unit_panel(str(evt.value))

@@ -10,8 +10,9 @@ from ktgs.errors import KtgsError
 
 SEARCH_MODES = [("Kết hợp (từ khóa + ngữ nghĩa)", "hybrid"), ("Từ khóa (BM25)", "bm25"),
                 ("Ngữ nghĩa", "dense")]
-STATUS_CHOICES = [("Tất cả", ""), ("Còn hiệu lực", "in_force"), ("Đã bị thay thế", "replaced"),
-                  ("Chưa rõ", "unknown")]
+STATUS_CHOICES = [("Đang áp dụng (mặc định)", ""), ("Còn hiệu lực", "in_force"),
+                  ("Hết hiệu lực một phần", "partly_expired"), ("Hết hiệu lực / đã bị thay thế", "expired"),
+                  ("Chưa có hiệu lực", "not_yet"), ("Chưa rõ", "unknown")]
 ALL = ""
 
 

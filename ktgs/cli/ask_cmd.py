@@ -22,7 +22,10 @@ def answer_json(answer: Any) -> dict[str, Any]:
         "grounded": answer.grounded,
         "citations": [{"unit_id": c.unit_id, "doc_number": c.doc_number, "label": c.label,
                        "quote": c.quote, "quote_start": c.quote_start, "quote_end": c.quote_end,
-                       "n": c.n, "status": c.status, "partial": c.partial} for c in answer.citations],
+                       "n": c.n, "status": c.status, "status_note": c.status_note, "partial": c.partial}
+                      for c in answer.citations],
+        "warnings": list(answer.warnings),
+        "as_of": answer.as_of,
         "timings": answer.timings,
         "mode": answer.mode,
         "question": answer.question,
@@ -37,7 +40,11 @@ def _print_answer(answer: Any) -> None:
     if answer.citations:
         click.echo("\nTrích dẫn:")
         for c in answer.citations:
-            click.echo(f"  [{c.n}] {c.label}: “{c.quote}”")
+            click.echo(f"  [{c.n}] {c.label}: “{c.quote}”" + (f"\n      ⚠ {c.status_note}" if c.status_note else ""))
+    if answer.warnings:
+        click.echo(f"\nHiệu lực (tính đến {answer.as_of}):")
+        for w in answer.warnings:
+            click.echo(f"  ⚠ {w}")
     t = answer.timings
     click.echo(f"\n({answer.mode}, {t.get('total', 0):.0f} ms"
                + (f", token đầu {t['first_token']:.0f} ms" if "first_token" in t else "") + ")")
@@ -81,6 +88,8 @@ def register(main: click.Group) -> None:
     @click.option("--k", "k", type=int, default=None, help="Số kết quả truy hồi.")
     @click.option("--type", "doc_type", default=None, help="Chỉ tìm trong loại văn bản (luat, quy-dinh, de-an …).")
     @click.option("--doc", "doc_number", default=None, help="Chỉ tìm trong văn bản số … (25/2018/QH14).")
+    @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+                  help="Trả lời theo các văn bản có hiệu lực vào ngày này (mặc định: hôm nay).")
     @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
     @click.option("--stream", is_flag=True, help="In câu trả lời của LLM dần dần.")
     @click.option("--gold", default=None, type=click.Path(dir_okay=False),
@@ -89,7 +98,7 @@ def register(main: click.Group) -> None:
     @click.option("--out", default=None, type=click.Path(dir_okay=False), help="Cùng --gold: ghi kết quả JSON.")
     @click.option("--quiet", is_flag=True, help="Tắt thanh tiến trình.")
     def ask_command(question: str | None, mode: str | None, k: int | None, doc_type: str | None,
-                    doc_number: str | None, as_json: bool, stream: bool, gold: str | None,
+                    doc_number: str | None, as_of: str | None, as_json: bool, stream: bool, gold: str | None,
                     calibrate: bool, out: str | None, quiet: bool) -> None:
         """Hỏi đáp có trích dẫn đã kiểm chứng từ kho văn bản."""
         from ktgs.assistant.ask import Assistant
@@ -105,12 +114,15 @@ def register(main: click.Group) -> None:
             return
         if not question:
             raise click.UsageError("cần một câu hỏi, ví dụ: ktgs ask \"Thời hạn giải quyết tố cáo là bao lâu?\"")
+        from ktgs.index.validity import as_date
+
+        day = as_date(as_of)          # a bad date is one friendly line before any model loads
         assistant = Assistant(settings)
         try:
             filters = _filters(doc_type, doc_number)
             if stream and not as_json and (mode or settings.answer_mode) != "extractive":
                 answer = None
-                for item in assistant.ask_stream(question, filters=filters, mode=mode, k=k):
+                for item in assistant.ask_stream(question, filters=filters, mode=mode, k=k, as_of=day):
                     if isinstance(item, str):
                         click.echo(item, nl=False)
                     else:
@@ -118,7 +130,7 @@ def register(main: click.Group) -> None:
                 click.echo("\n\n— Sau kiểm chứng —")
                 _print_answer(answer)
                 return
-            answer = assistant.ask(question, filters=filters, mode=mode, k=k)
+            answer = assistant.ask(question, filters=filters, mode=mode, k=k, as_of=day)
         finally:
             assistant.close()
         if as_json:

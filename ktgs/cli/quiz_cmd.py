@@ -26,6 +26,8 @@ def _spec(n: int, types: str, seed: int, difficulty: str | None, paraphrase: boo
 
 
 def _scope_options(f):
+    f = click.option("--history", is_flag=True,
+                     help="Cả văn bản đã hết hiệu lực / nguyên văn cũ (ôn lịch sử); mặc định chỉ văn bản còn hiệu lực.")(f)
     f = click.option("--dieu", multiple=True, help="Điều số, ví dụ --dieu 30 (lặp lại được).")(f)
     f = click.option("--chuong", multiple=True, help="Chương, ví dụ --chuong III (lặp lại được).")(f)
     f = click.option("--doc", multiple=True, required=True,
@@ -56,7 +58,7 @@ def register(main: click.Group) -> None:
     @click.option("--reuse-approved", is_flag=True, help="Dùng lại câu đã duyệt trong ngân hàng.")
     @click.option("--no-save", is_flag=True, help="Không lưu câu hỏi vào ngân hàng.")
     @click.option("--quiet", is_flag=True, help="Tắt thanh tiến trình.")
-    def build(doc, chuong, dieu, n, types, seed, difficulty, paraphrase, out, fmt, as_json, include_flagged,
+    def build(doc, chuong, dieu, history, n, types, seed, difficulty, paraphrase, out, fmt, as_json, include_flagged,
               no_selfcheck, reuse_approved, no_save, quiet) -> None:
         """Tạo đề: ktgs quiz build --doc 25/2018/QH14 --n 20 --types mcq,tf --seed 1 --out de.gift"""
         from ktgs.assistant.quiz.export import export_items
@@ -64,7 +66,8 @@ def register(main: click.Group) -> None:
 
         settings = load_settings(quiet=quiet or None)
         run = make_quiz(settings, list(doc), _spec(n, types, seed, difficulty, paraphrase), chuong, dieu,
-                        selfcheck=not no_selfcheck, reuse_approved=reuse_approved, save=not no_save)
+                        selfcheck=not no_selfcheck, reuse_approved=reuse_approved, save=not no_save,
+                        history=history)
         items = run.quiz.items
         if as_json:
             d = run.to_dict()
@@ -98,12 +101,13 @@ def register(main: click.Group) -> None:
     @click.option("--types", default="mcq", show_default=True)
     @click.option("--seed", default=0, show_default=True)
     @click.option("--json", "as_json", is_flag=True)
-    def coverage(doc, chuong, dieu, n, types, seed, as_json) -> None:
+    def coverage(doc, chuong, dieu, history, n, types, seed, as_json) -> None:
         """Điều nào có câu hỏi trong đề tạo với các tham số này."""
         from ktgs.assistant.quiz.service import make_quiz
 
         settings = load_settings(quiet=True)
-        run = make_quiz(settings, list(doc), _spec(n, types, seed, None), chuong, dieu, selfcheck=False, save=False)
+        run = make_quiz(settings, list(doc), _spec(n, types, seed, None), chuong, dieu, selfcheck=False, save=False,
+                        history=history)
         units = {u.unit_id: u for u in run.corpus.units}
         cov = run.quiz.coverage
         if as_json:

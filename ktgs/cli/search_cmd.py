@@ -10,9 +10,13 @@ from ktgs.settings import load_settings
 
 def hit_json(hit) -> dict:
     """The --json record of one hit (exactly these keys)."""
+    validity = (hit.document.metadata or {}).get("validity", {}) if hit.document else {}
     return {"rank": hit.rank, "unit_id": hit.unit.unit_id, "doc_id": hit.unit.doc_id,
             "doc_number": hit.document.doc_number if hit.document else "", "path": hit.unit.path,
-            "label": hit.label, "score": round(float(hit.score), 6), "text": hit.unit.text}
+            "label": hit.label, "score": round(float(hit.score), 6), "text": hit.unit.text,
+            "status": hit.document.status if hit.document else "unknown",
+            "status_note": (validity.get("reason", "") if validity.get("status") != "in_force"
+                            or validity.get("history") else "")}
 
 
 def snippet(text: str, n: int = 220) -> str:
@@ -28,23 +32,28 @@ def snippet(text: str, n: int = 220) -> str:
 @click.option("--issuer", multiple=True, help="Cơ quan ban hành.")
 @click.option("--year-from", type=int, default=None, help="Ban hành từ năm.")
 @click.option("--year-to", type=int, default=None, help="Ban hành đến năm.")
-@click.option("--status", multiple=True, help="Hiệu lực: in_force, replaced, unknown.")
+@click.option("--status", multiple=True,
+              help="Hiệu lực: in_force, partly_expired, expired, not_yet, unknown (mặc định: chỉ văn bản còn hiệu lực).")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="Hiệu lực tính đến ngày này (mặc định: hôm nay).")
 @click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True)
 @click.option("--by-doc", is_flag=True, help="Mỗi văn bản một kết quả.")
 @click.option("--qdrant-url", default=None, help="Máy chủ Qdrant (http://…); mặc định: Qdrant Edge.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def search(query: str, k: int | None, doc_type, doc_number, issuer, year_from, year_to, status, mode: str,
+def search(query: str, k: int | None, doc_type, doc_number, issuer, year_from, year_to, status, as_of, mode: str,
            by_doc: bool, qdrant_url: str | None, as_json: bool) -> None:
-    """Tìm các điều, khoản, mục liên quan đến câu hỏi."""
+    """Tìm các điều, khoản, mục liên quan đến câu hỏi (văn bản còn hiệu lực vào ngày --as-of)."""
     from ktgs.index.search import Searcher, SearchFilters
+    from ktgs.index.validity import as_date
 
+    day = as_date(as_of)
     settings = load_settings(qdrant_url=qdrant_url)
     filters = SearchFilters(doc_type=list(doc_type) or None, doc_number=list(doc_number) or None,
                             issuer=list(issuer) or None, year_from=year_from, year_to=year_to,
                             status=list(status) or None)
     searcher = Searcher.open(settings)
     try:
-        hits = searcher.search(query, k=k, mode=mode, filters=filters, group_by_doc=by_doc)
+        hits = searcher.search(query, k=k, mode=mode, filters=filters, group_by_doc=by_doc, as_of=day)
+        excluded = list(searcher.last_excluded)
     finally:
         searcher.close()
     if as_json:
@@ -52,10 +61,14 @@ def search(query: str, k: int | None, doc_type, doc_number, issuer, year_from, y
         return
     if not hits:
         click.echo("Không tìm thấy kết quả.")
-        return
     for h in hits:
         click.echo(f"{h.rank:>2}. {h.label}  [{h.score:.4f}]")
         click.echo(f"    {snippet(h.unit.text)}")
+    gone = list(dict.fromkeys(hit_json(h)["status_note"] for h in excluded if hit_json(h)["status_note"]))
+    if gone:
+        click.echo(f"\nĐã bỏ qua (không còn / chưa có hiệu lực vào {day.isoformat()}):")
+        for note in gone[:5]:
+            click.echo(f"  ⚠ {note}")
 
 
 @click.command("search")
