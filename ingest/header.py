@@ -26,7 +26,8 @@ from ktgs.ingest.references import TYPE_NAMES, TYPE_WORDS, doc_type_from_number,
 _ISSUER_START = re.compile(
     r"^(BAN CHẤP HÀNH|BAN BÍ THƯ|BỘ CHÍNH TRỊ|ỦY BAN|UỶ BAN|QUỐC HỘI|CHÍNH PHỦ|THỦ TƯỚNG|TỈNH ỦY|TỈNH UỶ|"
     r"THÀNH ỦY|THÀNH UỶ|HUYỆN ỦY|HUYỆN UỶ|ĐẢNG ỦY|ĐẢNG UỶ|ĐẢNG BỘ|CHI BỘ|BỘ |BAN |VĂN PHÒNG|HỘI ĐỒNG|"
-    r"TỔNG BÍ THƯ|CHỦ TỊCH NƯỚC|TÒA ÁN|VIỆN KIỂM SÁT|KIỂM TOÁN)")
+    r"TỔNG BÍ THƯ|CHỦ TỊCH NƯỚC|TÒA ÁN|VIỆN KIỂM SÁT|KIỂM TOÁN|THANH TRA |TỔNG CỤC|CỤC |SỞ |NGÂN HÀNG NHÀ NƯỚC|"
+    r"ĐẢNG ĐOÀN|BAN CÁN SỰ|ĐOÀN ĐẠI BIỂU)")
 _MOTTO = re.compile(r"^(ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA"
                     r"|Độc lập\s*[-–]\s*Tự do|[-–_*=\s]+$)", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?:(?:Luật|Bộ luật|Pháp lệnh)\s+)?Số\s*:?\s*(.*?)\s*$", re.IGNORECASE)

@@ -22,6 +22,7 @@ from ktgs.ingest.references import (dedupe_relations, doc_id_from_number, doc_ty
                                     extract_relations, normalise_doc_number)
 from ktgs.settings import Settings, load_settings
 
+_FRONT_MATTER_FORMATS = ("txt", "md")
 SKIP_NAMES = {"readme.md", "manifest.md"}   # a folder's README/MANIFEST describe it; not documents
 _STATUS_WORDS = {"in_force": STATUS_IN_FORCE, "còn hiệu lực": STATUS_IN_FORCE, "replaced": STATUS_REPLACED,
                  "hết hiệu lực": STATUS_REPLACED, "unknown": STATUS_UNKNOWN}
@@ -71,7 +72,10 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
     number = str(meta.pop("doc_number", "") or h.doc_number)
     issued = str(meta.pop("date", "") or meta.pop("issued_date", "") or h.issued_date)
     doc_type = str(meta.pop("doc_type", "") or h.doc_type)
-    title = str(meta.pop("title", "") or h.title)
+    # a file's own properties (DOCX core title, PDF info, a web page's <title>) are often a template's
+    # or a site's: the header's trích yếu wins over them; YAML front matter wins over the header
+    file_title = str(meta.pop("title", "") or "")
+    title = (file_title or h.title) if raw.format in _FRONT_MATTER_FORMATS else (h.title or file_title)
     normal = normalise_doc_number(number)
     if normal:
         number = normal

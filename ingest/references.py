@@ -25,7 +25,8 @@ _STATE = re.compile(
 
 # type words (longest first), the doc_type slug they name
 TYPE_WORDS: list[tuple[str, str]] = [
-    ("thông báo kết luận", "thong-bao-ket-luan"),
+    ("thông báo kết luận", "thong-bao-ket-luan"), ("văn bản hợp nhất", "van-ban-hop-nhat"),
+    ("bộ luật", "bo-luat"), ("án lệ", "an-le"),
     ("nghị quyết", "nghi-quyet"), ("nghị định", "nghi-dinh"), ("quyết định", "quyet-dinh"),
     ("quy định", "quy-dinh"), ("hướng dẫn", "huong-dan"), ("kết luận", "ket-luan"),
     ("chỉ thị", "chi-thi"), ("thông báo", "thong-bao"), ("thông tư", "thong-tu"),
@@ -40,6 +41,7 @@ _SYMBOL_TYPES = {
     "QĐ": "quy-dinh", "QĐi": "quy-dinh", "NQ": "nghi-quyet", "KL": "ket-luan", "CT": "chi-thi",
     "HD": "huong-dan", "TB": "thong-bao", "KH": "ke-hoach", "ĐA": "de-an", "BC": "bao-cao",
     "QC": "quy-che", "NĐ": "nghi-dinh", "TT": "thong-tu", "TTLT": "thong-tu", "CV": "cong-van",
+    "VBHN": "van-ban-hop-nhat", "AL": "an-le",
 }
 
 _TYPE_WORD_RE = re.compile(
@@ -67,6 +69,8 @@ def _fmt_party(m: re.Match) -> str:
 
 def _fmt_state(m: re.Match) -> str:
     symbol = "-".join(_fix_symbol(p) for p in m.group(3).split("-"))
+    if m.group(2) and re.fullmatch(r"AL\d{1,2}", symbol):
+        symbol = "AL"     # án lệ are numbered n/yyyy/AL; a digit glued after it is a footnote mark
     year = f"/{m.group(2)}" if m.group(2) else ""
     return f"{int(m.group(1)):02d}{year}/{symbol}"
 
@@ -75,6 +79,8 @@ def doc_type_from_number(number: str) -> str:
     """Best guess of the doc_type from the symbol of a normalised number ("" when unknown)."""
     if re.search(r"/QH\d+$", number):
         return "luat"
+    if re.search(r"/\d{4}/AL$", number):
+        return "an-le"
     head = number.split("/")[-1] if re.match(r"\d+/\d{4}/", number) or re.match(r"\d+/[^/]+$", number) else ""
     if head:  # state style: NĐ-CP, QĐ-TTg, TT-BTC (a state "QĐ" is a quyết định)
         first = head.split("-")[0]
@@ -135,7 +141,7 @@ def _type_word_before(text: str, pos: int) -> tuple[str, str, int]:
     slug = dict(TYPE_WORDS)[best.group(1).lower()]
     # "Quy định số 69-QĐ/TW", "Quy định 22-QĐ/TW"; a law may carry its name: "Luật Tố cáo số 25/2018/QH14"
     direct = re.fullmatch(r"\s*(?:số\s*:?)?\s*", between, re.IGNORECASE)
-    named_law = slug == "luat" and re.search(r"\bsố\s*:?\s*$", between) and len(between) < 70
+    named_law = slug in ("luat", "bo-luat") and re.search(r"\bsố\s*:?\s*$", between) and len(between) < 70
     if direct or named_law:
         return best.group(1), slug, pos - len(window) + best.start()
     return "", "", pos
