@@ -156,12 +156,13 @@ def parse_header(text: str) -> Header:
                 continue
             break          # first line is not a header line at all
     h.issuer = _issuer(issuers)
+    word_type = h.doc_type
     by_number = doc_type_from_number(h.doc_number) if h.doc_number else ""
     if not h.doc_type or by_number in ("van-ban-hop-nhat", "an-le"):
         h.doc_type = by_number or h.doc_type   # a VBHN is headed "LUẬT …" like its base law
     if h.doc_type == "quy-dinh" and h.type_word == "QUYẾT ĐỊNH":
         h.doc_type = "quyet-dinh"
-    h.title = _title(h.type_word, h.doc_type, title_lines, vv)
+    h.title = _title(h.type_word, word_type or h.doc_type, title_lines, vv)
     if not (h.doc_number or h.issued_date or h.type_word or h.issuer):
         h.body_start = 0
     return h
@@ -278,6 +279,6 @@ def _title(type_word: str, doc_type: str, lines: list[str], vv: str) -> str:
     if not type_word:
         return body[:1].upper() + body[1:]
     kind = TYPE_NAMES.get(doc_type, type_word.capitalize())
-    if doc_type != "luat" and not re.match(r"(Ban|Bộ|Ủy|Đảng|Trung|Quốc|Chính|Tỉnh|Việt)\b", body):
+    if doc_type not in ("luat", "bo-luat", "hien-phap") and not re.match(r"(Ban|Bộ|Ủy|Đảng|Trung|Quốc|Chính|Tỉnh|Việt)\b", body):
         body = body[:1].lower() + body[1:]
     return f"{kind} {body}"

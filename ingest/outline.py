@@ -59,7 +59,7 @@ def _number_value(token: str) -> int:
 _PHAN = re.compile(r"^(?:Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\s*(?:[.:—–-]\s*(.*))?$")
 _CHUONG = re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\s*(?:[.:—–-]\s*(.*))?$")
 _MUC = re.compile(r"^(?:Mục|MỤC)\s+(\d+|[IVXLC]+)\s*(?:([.:—–-])\s*(.*))?$")
-_DIEU = re.compile(r"^Điều\s+(\d+[a-z]?)\s*[.:]\s*(.*)$")
+_DIEU = re.compile(r"^Điều\s+(\d+[a-z]?)\s*(?:[.:]\s*(.*)|$)")   # "Điều 1" alone: a Hiến pháp
 _KHOAN = re.compile(r"^(\d{1,3})\s*[.\-](?![\d])\s*(\S.*)$")
 _KHOAN_LABEL = re.compile(r"^[-*•+]?\s*Khoản\s+(\d+)\s*[.:]?\s*(.*)$")
 _DIEM = re.compile(r"^([a-zđ])(\d{0,2})\)\s*(\S.*)$")
@@ -92,7 +92,7 @@ def legal(line: str) -> Heading | None:
             return Heading("muc", m.group(1), title, roman_or_int(m.group(1)))
     m = _DIEU.match(line)
     if m:
-        return Heading("dieu", m.group(1), m.group(2).strip(), int(re.match(r"\d+", m.group(1)).group()))
+        return Heading("dieu", m.group(1), (m.group(2) or "").strip(), int(re.match(r"\d+", m.group(1)).group()))
     m = _KHOAN_LABEL.match(line)
     if m:
         return Heading("khoan", m.group(1), m.group(2).strip(), -1)   # explicit "Khoản 11": any number
