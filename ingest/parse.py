@@ -16,6 +16,7 @@ from tqdm import tqdm
 from ktgs.contracts import STATUS_IN_FORCE, STATUS_REPLACED, STATUS_UNKNOWN, Document, ParseResult, Unit
 from ktgs.errors import KtgsError, ParseError
 from ktgs.ingest import structure as st
+from ktgs.ingest.consolidation import consolidation
 from ktgs.ingest.header import Header, parse_header
 from ktgs.ingest.raw import RawDocument
 from ktgs.ingest.references import (dedupe_relations, doc_id_from_number, doc_type_from_number,
@@ -76,6 +77,11 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
     # or a site's: the header's trích yếu wins over them; YAML front matter wins over the header
     file_title = str(meta.pop("title", "") or "")
     title = (file_title or h.title) if raw.format in _FRONT_MATTER_FORMATS else (h.title or file_title)
+    consolidates = consolidation(raw.text[:h.body_start + 8000])
+    if consolidates and doc_type in ("", "luat", "bo-luat", "phap-lenh", "nghi-dinh", "thong-tu", "nghi-quyet"):
+        doc_type = "van-ban-hop-nhat"     # headed like its base law, but a consolidated text
+    if consolidates and "consolidates" not in meta:
+        meta["consolidates"] = consolidates
     normal = normalise_doc_number(number)
     if normal:
         number = normal
