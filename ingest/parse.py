@@ -20,7 +20,7 @@ from ktgs.ingest.consolidation import consolidation
 from ktgs.ingest.header import Header, parse_header
 from ktgs.ingest.raw import RawDocument
 from ktgs.ingest.references import (dedupe_relations, doc_id_from_number, doc_type_from_number,
-                                    extract_relations, normalise_doc_number)
+                                    extract_relations, issuer_from_number, normalise_doc_number)
 from ktgs.settings import Settings, load_settings
 
 _FRONT_MATTER_FORMATS = ("txt", "md")
@@ -97,14 +97,39 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
         replaced = any(r.kind in ("replaced_by", "repealed_by") for r in relations)
         expired = re.search(r"(đã|bị)\s+(được\s+)?(thay thế|hết hiệu lực|bãi bỏ)", title, re.IGNORECASE)
         status = STATUS_REPLACED if replaced or expired else STATUS_UNKNOWN
+    issuer = str(meta.pop("issuer", "") or h.issuer) or _issuer_from_text(raw.text[h.body_start:h.body_start + 2000],
+                                                                          doc_type, normal or "")
     return Document(
         doc_id=doc_id, title=title, doc_number=number, doc_type=doc_type,
-        issuer=str(meta.pop("issuer", "") or h.issuer), issued_date=issued,
+        issuer=issuer, issued_date=issued, signer=str(meta.pop("signer", "") or _signer(signature)),
         place=str(meta.pop("place", "") or h.place), status=status, relations=relations,
         access=str(meta.pop("access", "public")), source_path=raw.source_path, checksum=raw.checksum,
         completeness=str(meta.pop("completeness", "")), recipients=recipients, signature=signature,
         metadata={**meta, "format": raw.format}, text=raw.text,
     )
+
+
+_ADOPTED_BY = re.compile(r"Được\s+(Hội đồng Thẩm phán Tòa án nhân dân tối cao)\s+thông qua")
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,5}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
+
+
+def _issuer_from_text(body: str, doc_type: str, number: str) -> str:
+    """No issuer line in the header: an án lệ names the body that adopted it; a State number names
+    its issuer by code (a scan whose top edge, with the issuer, was cut off)."""
+    if doc_type == "an-le":
+        m = _ADOPTED_BY.search(body)
+        if m:
+            return m.group(1)
+    return issuer_from_number(number)
+
+
+def _signer(signature: str) -> str:
+    """The signer's name: the last line of the signature block written as a personal name."""
+    for line in reversed(signature.split("\n")):
+        line = line.strip()
+        if _NAME.match(line) and line.upper() != line:
+            return line
+    return ""
 
 
 def _unnumbered_doc_id(doc_type: str, title: str, issued: str, text: str) -> str:

@@ -44,6 +44,24 @@ _SYMBOL_TYPES = {
     "VBHN": "van-ban-hop-nhat", "AL": "an-le",
 }
 
+# issuing bodies named by the code at the end of a State number ("28/2021/NĐ-CP": Chính phủ)
+ISSUER_CODES = {"CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ", "VPQH": "Văn phòng Quốc hội",
+                "UBTVQH": "Ủy ban Thường vụ Quốc hội", "TTCP": "Thanh tra Chính phủ", "CTN": "Chủ tịch nước",
+                "BYT": "Bộ Y tế", "BTC": "Bộ Tài chính", "BTP": "Bộ Tư pháp", "BCA": "Bộ Công an",
+                "BNV": "Bộ Nội vụ", "BQP": "Bộ Quốc phòng", "TANDTC": "Tòa án nhân dân tối cao",
+                "VKSNDTC": "Viện kiểm sát nhân dân tối cao", "KTNN": "Kiểm toán nhà nước"}
+
+
+def issuer_from_number(number: str) -> str:
+    """The issuing body a normalised State number names ("" for Party numbers and unknown codes)."""
+    if not re.match(r"\d+/(?:\d{4}/)?[^/]+$", number):
+        return ""
+    code = number.rsplit("/", 1)[-1].split("-")[-1]
+    if re.fullmatch(r"QH\d+", code):
+        return "Quốc hội"
+    return ISSUER_CODES.get(re.sub(r"\d+$", "", code) if code.startswith("UBTVQH") else code, "")
+
+
 _TYPE_WORD_RE = re.compile(
     r"(" + "|".join(re.escape(w) for w, _ in TYPE_WORDS) + r")", re.IGNORECASE)
 
