@@ -213,7 +213,7 @@ def _cut(line: str) -> list[tuple[int, int]]:
     for rx in (_MOTTO_IN, _DATE_IN, _NUMBER_IN, _SEPARATOR):
         for m in rx.finditer(line, 0, head_end):
             before = line[:m.start()].rstrip()
-            if rx is _DATE_IN and before and before[-1].islower():
+            if rx is _DATE_IN and before and before[-1].isalnum() and m.group(0).startswith("ngày"):
                 continue                        # "… thông qua ngày 24 tháng 02 năm 2021": a sentence
             if m.end() > m.start() and not any(a < m.end() and m.start() < b for a, b in cuts):
                 cuts.append((m.start(), m.end()))

@@ -1,5 +1,5 @@
-"""One file → Document + Units: read → header metadata → closing block and footnotes → structure →
-references. Also `parse_paths` for folders (one bad file never stops the batch).
+"""One file → Document + Units: read → header metadata → endnotes "[n]" of a VBHN → closing block
+and footnotes → structure → references. Also `parse_paths` for folders (one bad file never stops the batch).
 
 Metadata precedence: the file's front matter (title, doc_number, issuer, date, doc_type, status,
 completeness) over what the header block of the text says.
@@ -17,6 +17,7 @@ from ktgs.contracts import STATUS_IN_FORCE, STATUS_REPLACED, STATUS_UNKNOWN, Doc
 from ktgs.errors import KtgsError, ParseError
 from ktgs.ingest import structure as st
 from ktgs.ingest.consolidation import consolidation
+from ktgs.ingest.endnotes import attach_endnotes, split_endnotes
 from ktgs.ingest.header import Header, parse_header
 from ktgs.ingest.raw import RawDocument
 from ktgs.ingest.references import (dedupe_relations, doc_id_from_number, doc_type_from_number,
@@ -31,7 +32,8 @@ _SUPERS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FOOTNOTE_LINE = re.compile(rf"^(?:⁽([{_SUPERS}]+)⁾|([{_SUPERS}]+))\s*(\S.*)$")
 _UNIT_BEFORE = re.compile(r"(?:^|[\s(])(?:k?m|cm|dm|mm|ha)$")
 _NOI_NHAN = re.compile(r"^Nơi\s+nhận\s*:?", re.IGNORECASE)
-_SIGN = re.compile(r"^(T/M|TM\.?|K/T|KT\.?|Q\.|TL\.?|T/L|TUQ\.?)\s+[A-ZĐÀ-Ỹ]")
+_SIGN = re.compile(r"^(?:(T/M|TM\.?|K/T|KT\.?|Q\.|TL\.?|T/L|TUQ\.?)\s+[A-ZĐÀ-Ỹ]"
+                   r"|(?:CHỦ TỊCH QUỐC HỘI|CHỦ TỊCH NƯỚC|XÁC THỰC VĂN BẢN HỢP NHẤT)\b)")
 _LIST_ITEM = re.compile(r"^[-–+•]\s*\S")
 
 
@@ -44,7 +46,7 @@ def parse_text(raw: RawDocument) -> ParseResult:
     text = raw.text
     warnings = list(raw.warnings)
     header = parse_header(text)
-    lines = st.split_lines(text)
+    lines, endnotes = split_endnotes(st.split_lines(text), text)
     closing_at, recipients, signature = _closing(lines, header.body_start)
     body = [ln for ln in lines if header.body_start <= ln.start and ln.end <= closing_at]
     footnotes = {i for i, ln in enumerate(body) if _FOOTNOTE_LINE.match(ln.text)}
@@ -61,6 +63,8 @@ def parse_text(raw: RawDocument) -> ParseResult:
     for i, u in enumerate(units):
         u.order = i
     warnings += _attach_footnotes(text, [body[i] for i in sorted(footnotes)], units)
+    if endnotes:
+        warnings += attach_endnotes(text, endnotes, units, endnotes[0].start)
     if not units:
         warnings.append("không tìm thấy nội dung nào ngoài phần đầu văn bản")
     return ParseResult(document=doc, units=units, warnings=warnings)
@@ -110,7 +114,6 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
 
 
 _ADOPTED_BY = re.compile(r"Được\s+(Hội đồng Thẩm phán Tòa án nhân dân tối cao)\s+thông qua")
-_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){1,5}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
 
 
 def _issuer_from_text(body: str, doc_type: str, number: str) -> str:
@@ -124,11 +127,18 @@ def _issuer_from_text(body: str, doc_type: str, number: str) -> str:
 
 
 def _signer(signature: str) -> str:
-    """The signer's name: the last line of the signature block written as a personal name."""
+    """The signer's name: the last run of 2-5 capitalised words ending a line of the signature block
+    ("CHỦ TỊCH QUỐC HỘI\nNguyễn Sinh Hùng", "XÁC THỰC VĂN BẢN HỢP NHẤT CHỦ NHIỆM Lê Quang Tùng")."""
     for line in reversed(signature.split("\n")):
-        line = line.strip()
-        if _NAME.match(line) and line.upper() != line:
-            return line
+        words = line.strip().split()
+        run = 0
+        for w in reversed(words):
+            if w[:1].isupper() and w[1:].isalpha() and w[1:].islower():
+                run += 1
+            else:
+                break
+        if 2 <= run <= 5:
+            return " ".join(words[-run:])
     return ""
 
 
