@@ -40,6 +40,7 @@ _DATE_SLASH = re.compile(r"^(?:(.{2,40}?),\s*)?(?:ngày\s+)?(\d{1,2})[/.-](\d{1,
 _VV = re.compile(r"^V/v\s+(.+)$", re.IGNORECASE)
 _TYPE_UPPER = "|".join(re.escape(w.upper()) for w, _ in TYPE_WORDS)
 _TYPE_LINE = re.compile(r"^(" + _TYPE_UPPER + r")\b\s*[:.]?\s*(.*)$")
+_NOTE_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾*"                      # a footnote mark glued to a number
 _TYPE_NUMBER = re.compile(r"^SỐ\s*:?\s*(\S+)\s*(.*)$")       # "ÁN LỆ SỐ 43/2021/AL"
 _BODY_START = re.compile(
     r"^([-–•*]\s*)?(Căn cứ|Phần\s+(thứ|[IVX\d])|PHẦN\s|Chương\s+[IVX\d]|CHƯƠNG\s|Mục\s+\d|Điều\s+\d+\s*[.:]|"
@@ -104,7 +105,7 @@ def parse_header(text: str) -> Header:
         m = _NUMBER.match(line)
         if m and not h.doc_number and len(line) < 60:
             rest = m.group(1)
-            number = normalise_doc_number(rest.split()[0]) if rest and re.match(r"\d", rest) else None
+            number = normalise_doc_number(rest.split()[0].rstrip(_NOTE_MARKS)) if rest and re.match(r"\d", rest) else None
             if number or not re.search(r"\d", rest):
                 h.doc_number = number or ""       # "Số     - HD/BTCTU": left blank in a draft
                 number_next = not rest
@@ -135,8 +136,9 @@ def parse_header(text: str) -> Header:
             h.doc_type = dict(TYPE_WORDS)[m.group(1).lower()]
             rest = m.group(2)
             n = _TYPE_NUMBER.match(rest)
-            if n and normalise_doc_number(n.group(1)) and not h.doc_number:
-                h.doc_number, rest = normalise_doc_number(n.group(1)), n.group(2)
+            token = n.group(1).rstrip(_NOTE_MARKS) if n else ""
+            if n and normalise_doc_number(token) and not h.doc_number:
+                h.doc_number, rest = normalise_doc_number(token), n.group(2)
             if rest:
                 title_lines.append(rest)
             h.spans.append((start, end))

@@ -54,6 +54,7 @@ def _page_content(doc: pymupdf.Document, page_no: int, path: Path, settings: Set
         lines = layout.drop_furniture(layout.page_lines(page.get_text("dict", textpage=textpage),
                                                         page.get_text("words", textpage=textpage)),
                                       page.rect.height)
+        lines = layout.footnote_notes(lines, page.rect.height)
         if page_no == 1:
             lines = layout.header_columns(lines, page.rect.x0, page.rect.x1)
     except _PDF_ERRORS as exc:

@@ -93,11 +93,53 @@ def page_lines(textdict: dict, words: list[tuple]) -> list[Line]:
                 sizes[key] = sizes.get(key, 0) + len(span["text"].strip())
             dx, dy = line.get("dir", (1.0, 0.0))
             lines.append(Line(
-                text="".join(span["text"] for span in line["spans"]).strip(),
+                text=_line_text(line["spans"]),
                 x0=ink[0][0], y0=min(w[1] for w in ink), x1=ink[-1][2], y1=max(w[3] for w in ink),
                 size=max(sizes, key=sizes.get), first_word=ink[0][2] - ink[0][0],
                 horizontal=dx > 0.99 and abs(dy) < 0.01, block=b_no))
     return lines
+
+
+_SUPER_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT_FLAG = 1      # pymupdf span flag
+
+
+def _line_text(spans: list[dict]) -> str:
+    """A line's text, footnote numbers as superscript digits: a raised span of digits ("chính¹."),
+    or digits opening a line in a clearly smaller size than what follows (the number of a note at
+    the foot of a page, which Word does not raise)."""
+    parts = []
+    for i, span in enumerate(spans):
+        t = span["text"]
+        digits = t.strip().isdigit()
+        raised = span.get("flags", 0) & _SUPERSCRIPT_FLAG
+        note_number = (i == 0 and len(spans) > 1 and spans[1]["text"].strip()
+                       and span["size"] < 0.8 * spans[1]["size"])
+        parts.append(t.strip().translate(_SUPER_DIGITS) if digits and (raised or note_number) else t)
+    return "".join(parts).strip()
+
+
+def footnote_notes(lines: list[Line], height: float) -> list[Line]:
+    """The notes at the foot of a page ("¹ Luật Hải quan số …" in a smaller size, running over
+    several lines) as one line each, read on their own; the page's other lines unchanged."""
+    if len(lines) < 3:
+        return lines
+    body = statistics.median(ln.size for ln in lines)
+    start = next((i for i, ln in enumerate(lines) if ln.y0 > 0.4 * height and ln.size < body - 0.5
+                  and re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*\S", ln.text)), None)
+    if start is None:
+        return lines
+    notes: list[Line] = []
+    rest: list[Line] = []
+    for ln in lines[start:]:
+        if ln.size >= body - 0.5:
+            rest.append(ln)                    # body text below the notes (rare): kept as it is
+        elif re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*\S", ln.text) or not notes:
+            notes.append(replace(ln, alone=True))
+        else:
+            a = notes[-1]
+            notes[-1] = replace(a, text=a.text + joiner(a.text) + ln.text, y1=ln.y1)
+    return lines[:start] + rest + notes
 
 
 def frames(pages: list[tuple[tuple[float, float], list[Line]]]) -> list[Frame | None]:
