@@ -58,6 +58,7 @@ def _number_value(token: str) -> int:
 
 _PHAN = re.compile(r"^(?:Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\s*(?:[.:—–-]\s*(.*))?$")
 _CHUONG = re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\s*(?:[.:—–-]\s*(.*))?$")
+_CHUONG_CAPS = re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\s+([^\W\d_].*)$")  # "Chương I NHỮNG QUY ĐỊNH CHUNG"
 _MUC = re.compile(r"^(?:Mục|MỤC)\s+(\d+|[IVXLC]+)\s*(?:([.:—–-])\s*(.*))?$")
 _DIEU = re.compile(r"^Điều\s+(\d+[a-z]?)\s*(?:[.:](?!\d)\s*(.*)|$)")   # "Điều 1" alone: a Hiến pháp; not "Điều 18.5.LQ.1." (pháp điển)
 # an article of the Bộ pháp điển: "Điều 18.5.LQ.1." (đề mục 18.5, article 1 of its law), "Điều 18.5.NĐ.4.5."
@@ -85,7 +86,9 @@ def phan(line: str) -> Heading | None:
 
 def legal(line: str) -> Heading | None:
     """Chương / Mục / Điều / khoản / điểm candidates of a legal text (Phần via `phan`)."""
-    m = _CHUONG.match(line)
+    m = _CHUONG.match(line) or _CHUONG_CAPS.match(line)
+    if m and m.re is _CHUONG_CAPS and m.group(2).upper() != m.group(2):
+        m = None                    # "Chương VI của Luật này …": a reference running on
     if m and roman_or_int(m.group(1)):
         return Heading("chuong", m.group(1), (m.group(2) or "").strip(), roman_or_int(m.group(1)))
     m = _MUC.match(line)
