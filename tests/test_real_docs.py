@@ -165,7 +165,43 @@ def test_page_image_ocr_header():
 def test_interleaved_mirror_is_not_one_law():
     res = _parse("38_MD_phap-dien-de-muc-18.5-To-cao_mirror.md")
     assert res.document.doc_number == "" and res.document.doc_type == ""
-    assert res.units
+    dieu = [u for u in res.units if u.level == "dieu"]
+    assert not any(u.path[-1] == "Điều 18" for u in dieu)          # not "Điều 18" 474 times
+    ids = [u.unit_id.split("/", 1)[1] for u in dieu]
+    assert ids[:4] == ["dieu-18.5.lq.1", "dieu-18.5.nđ.2.1", "dieu-18.5.nđ.2.2", "dieu-18.5.lq.2"]  # interleaved
+    assert {"dieu-18.5.nđ.4.5", "dieu-18.5.tt.10.5"} <= set(ids)
+    assert dieu[0].heading == "Điều 18.5.LQ.1. Phạm vi điều chỉnh"
+
+
+def test_vbhn_endnotes_belong_to_the_units_with_their_marker():
+    res = _parse("40_TXT_VBHN-112-VPQH-2025_Luat-To-cao_tvpl-crawl.txt")
+    units = {u.unit_id.split("/", 1)[1]: u for u in res.units}
+    assert units["dieu-14"].footnotes == [
+        "Điều này được sửa đổi, bổ sung theo quy định tại điểm a khoản 7 Điều 2 của Luật số 81/2025/QH15 sửa đổi, "
+        "bổ sung một số điều của Luật Tổ chức Tòa án nhân dân, có hiệu lực kể từ ngày 01 tháng 7 năm 2025."]
+    assert units["dieu-60/khoan-2"].footnotes[0].startswith("Khoản này được sửa đổi, bổ sung theo quy định tại điểm b")
+    # the closing quotations of the amending laws are notes, not articles of the VBHN
+    articles = [k for k in units if k.startswith("dieu-") and "/" not in k]
+    assert "dieu-218" not in units and len(articles) == 67 and articles[-1] == "dieu-67"
+    assert any("“Điều 217. Điều khoản thi hành" in f for u in res.units for f in u.footnotes)
+    assert res.document.signer == "Lê Quang Tùng"
+
+
+def test_crawl_site_notes_and_signer():
+    d = _parse("39_TXT_Luat-Thanh-tra-84-2025-QH15_tvpl-crawl.txt").document
+    assert "được hướng dẫn bởi" not in d.text
+    assert d.metadata["site_notes"][0].startswith("Đối tượng thanh tra của Thanh tra quốc phòng được hướng dẫn bởi "
+                                                  "Điều 19 Nghị định 284/2025/NĐ-CP")
+    assert d.signer == "Trần Thanh Mẫn"
+
+
+def test_cong_bao_footnotes_are_notes_of_their_units():
+    res = _parse("20_VBHN-31-VPQH_Luat-XLVPHC_tvHienThiToanVan.pdf")
+    units = {u.unit_id.split("/", 1)[1]: u for u in res.units}
+    assert units["mo-dau"].text.endswith("Quốc hội ban hành Luật xử lý vi phạm hành chính¹.")
+    assert units["mo-dau"].footnotes[0].startswith("Luật Hải quan số 54/2014/QH13 có căn cứ ban hành như sau:")
+    assert units["dieu-50"].heading == "Điều 50.⁸⁸ (được bãi bỏ)"
+    assert not any(ln.startswith(("⁸⁵", "85 ")) for u in res.units if u.level == "dieu" for ln in u.text.split("\n"))
 
 
 def test_corpus_unit_ids_unchanged_by_real_document_support():

@@ -11,8 +11,10 @@ The converter runs with a timeout; a hang or crash is reported for that file onl
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -31,23 +33,30 @@ def converter_missing() -> str | None:
     return None if shutil.which(CONVERTER) else f"chưa cài {CONVERTER} để đọc tệp Word cũ (.doc) (apt-get install antiword)"
 
 
-def convert(path: Path, data: bytes, timeout_s: float = TIMEOUT_S) -> str:
-    """The text antiword reads from `data` (a .doc file). Raises ParseError with a Vietnamese reason."""
+def convert(path: Path, data: bytes, timeout_s: float | None = None) -> str:
+    """The text antiword reads from `data` (a .doc file). Raises ParseError with a Vietnamese reason.
+
+    The converter runs in its own process group, killed whole when it overruns `timeout_s`."""
+    timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     missing = converter_missing()
     if missing:
         raise ParseError(str(path), missing)
     try:   # "-" = read stdin: the file name never reaches a command line
-        out = subprocess.run([CONVERTER, "-w", "0", "-m", "UTF-8.txt", "-"], input=data,
-                             capture_output=True, timeout=timeout_s)
-    except subprocess.TimeoutExpired as exc:
-        raise ParseError(str(path), f"{CONVERTER} không đọc xong tệp .doc sau {timeout_s:g} giây (đã dừng)") from exc
+        proc = subprocess.Popen([CONVERTER, "-w", "0", "-m", "UTF-8.txt", "-"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except OSError as exc:
         raise ParseError(str(path), f"không chạy được {CONVERTER}: {exc}") from exc
-    if out.returncode != 0:
-        err = out.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    try:
+        stdout, stderr = proc.communicate(data, timeout=timeout_s)
+    except subprocess.TimeoutExpired as exc:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ParseError(str(path), f"{CONVERTER} không đọc xong tệp .doc sau {timeout_s:g} giây (đã dừng)") from exc
+    if proc.returncode != 0:
+        err = stderr.decode("utf-8", errors="replace").strip().splitlines()
         raise ParseError(str(path), f"tệp Word cũ (.doc) hỏng, {CONVERTER} không đọc được"
-                                    f" (mã {out.returncode}{': ' + err[-1] if err else ''})")
-    return out.stdout.decode("utf-8", errors="replace")
+                                    f" (mã {proc.returncode}{': ' + err[-1] if err else ''})")
+    return stdout.decode("utf-8", errors="replace")
 
 
 def tables_to_lines(text: str) -> str:

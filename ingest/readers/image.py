@@ -15,7 +15,7 @@ from ktgs.ingest.readers.ocr import ocr_png, tesseract_missing
 from ktgs.ingest.text import normalise
 from ktgs.settings import Settings
 
-_IMAGE_ERRORS = (pymupdf.FileDataError, pymupdf.EmptyFileError, RuntimeError, ValueError)
+_IMAGE_ERRORS = (pymupdf.FileDataError, pymupdf.EmptyFileError, pymupdf.mupdf.FzErrorBase, RuntimeError, ValueError)
 
 
 def _pages_png(path: Path, data: bytes) -> list[bytes]:
