@@ -168,7 +168,8 @@ def test_interleaved_mirror_is_not_one_law():
     dieu = [u for u in res.units if u.level == "dieu"]
     assert not any(u.path[-1] == "Điều 18" for u in dieu)          # not "Điều 18" 474 times
     ids = [u.unit_id.split("/", 1)[1] for u in dieu]
-    assert ids[:4] == ["dieu-18.5.lq.1", "dieu-18.5.nđ.2.1", "dieu-18.5.nđ.2.2", "dieu-18.5.lq.2"]  # interleaved
+    assert ids[:6] == ["dieu-18.5.lq.1", "dieu-18.5.nđ.2.1", "dieu-18.5.nđ.2.2", "dieu-18.5.nđ.3.1",
+                       "dieu-18.5.nđ.3.2", "dieu-18.5.nđ.4.1"]          # a law and its decrees interleaved
     assert {"dieu-18.5.nđ.4.5", "dieu-18.5.tt.10.5"} <= set(ids)
     assert dieu[0].heading == "Điều 18.5.LQ.1. Phạm vi điều chỉnh"
 
