@@ -131,3 +131,17 @@ def test_crawl_watermark_and_site_notes():
     assert out.split("\n") == ["Thông tư thử nghiệm 2099", f"Điều 1. Nội dung {MARK}", "Chương II QUY ĐỊNH KHÁC",
                                "Điều 2. Phạm vi", "Mục 1. MỤC GIẢ ĐỊNH", ""]
     assert notes == ["Phạm vi được hướng dẫn bởi Điều 3 Thông tư 02/2099/TT-BTN có hiệu lực từ ngày 01/01/2099"]
+
+
+def test_reader_bench_counts_pages_per_reader(tmp_path):
+    from ktgs.ingest.bench import PAGE_CHARS, reader_bench, write_pdf
+
+    (tmp_path / "a.txt").write_text(("Một câu giả định. " * 400) + MARK, encoding="utf-8")
+    pages = write_pdf(f"ĐỀ ÁN GIẢ ĐỊNH\n{MARK}\n" * 50, tmp_path / "b.pdf")
+    (tmp_path / "c.doc").write_bytes(b"not a Word file")
+    out = reader_bench(tmp_path, SETTINGS)
+    assert PAGE_CHARS == 3000
+    assert (out["txt"]["files"], out["txt"]["pages"]) == (1, 2)        # 7,243 characters
+    assert (out["pdf"]["files"], out["pdf"]["pages"], out["pdf"]["pages_without_text"]) == (1, pages, 0)
+    assert out["errors"] == {"files": 1}
+    assert set(out["pdf"]) == {"files", "pages", "seconds", "pages_counted", "pages_without_text", "pages_per_s"}
