@@ -186,7 +186,7 @@ def _looks_like_header_below(lines: list[tuple[int, int, str]], after: int) -> b
 
 
 # ---- cutting flattened header lines -----------------------------------------------------------
-_MOTTO_IN = re.compile(r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H[OÒ]A XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+_MOTTO_IN = re.compile(r"ĐẢNG CỘNG SẢN VIỆT NAM|(?<!NƯỚC )CỘNG H[OÒ]A XÃ HỘI CHỦ NGHĨA VIỆT NAM"
                        r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*(?:[-–_=*]{3,}|\|)\s*")
 _NUMBER_IN = re.compile(r"(?<!\S)(?:(?:Luật|Bộ luật|Pháp lệnh)\s+)?Số\s*:?\s*"
@@ -271,7 +271,14 @@ def _issuer(lines: list[str]) -> str:
         parent = re.sub(r"^BAN CHẤP HÀNH\s+", "", lines[-2])
         if parent and parent not in last:
             last = f"{last} {parent}"
-    return title_case_name(last)
+    return _COMMON_NOUNS.sub(lambda m: m.group(1) + " " + m.group(2).lower(), title_case_name(last))
+
+
+# two-syllable common nouns inside names keep their second syllable lower case ("Ban Tổ chức",
+# "Văn phòng Quốc hội", "Bộ Y tế", "Thanh tra Chính phủ"); title_case_name capitalises every word
+_COMMON_NOUNS = re.compile(r"\b(Văn|Tổ|Thanh|Y|Tài|Tư|Công|Nội|Tuyên|Dân|Kiểm|Quốc|Ngoại|Giáo|Xây|Tài|Lao|Nông"
+                           r"|Khoa|Thông|Kế|Văn|Giao|Công)\s(Phòng|Chức|Tra|Tế|Chính|Pháp|An|Vụ|Giáo|Vận|Sát|Phòng"
+                           r"|Giao|Dục|Dựng|Nguyên|Động|Nghiệp|Học|Tin|Hoạch|Hóa|Thông)\b")
 
 
 def _title(type_word: str, doc_type: str, lines: list[str], vv: str) -> str:
@@ -284,6 +291,6 @@ def _title(type_word: str, doc_type: str, lines: list[str], vv: str) -> str:
     if not type_word:
         return body[:1].upper() + body[1:]
     kind = TYPE_NAMES.get(doc_type, type_word.capitalize())
-    if doc_type not in ("luat", "bo-luat", "hien-phap") and not re.match(r"(Ban|Bộ|Ủy|Đảng|Trung|Quốc|Chính|Tỉnh|Việt)\b", body):
+    if doc_type not in ("luat", "bo-luat") and not re.match(r"(Ban|Bộ|Ủy|Đảng|Trung|Quốc|Chính|Tỉnh|Việt)\b", body):
         body = body[:1].lower() + body[1:]
     return f"{kind} {body}"

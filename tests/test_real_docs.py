@@ -80,7 +80,7 @@ def test_two_column_pdf_header_by_position():
 def test_draft_party_number_and_day_left_blank():
     d = _parse("04_HD-BTCTU-HaNoi_11-2025_nghiep-vu-TCD-DV_chua-so.pdf").document
     assert (d.doc_number, d.issued_date, d.doc_type) == ("", "", "huong-dan")
-    assert d.issuer == "Ban Tổ Chức Thành ủy Hà Nội"
+    assert d.issuer == "Ban Tổ chức Thành ủy Hà Nội"
     assert d.title == "Hướng dẫn nghiệp vụ công tác tổ chức đảng và đảng viên"
 
 
@@ -126,7 +126,7 @@ def test_doc_header_table_read_cell_by_cell():
 def test_vbhn_consolidation_header():
     d = _parse("40_TXT_VBHN-112-VPQH-2025_Luat-To-cao_tvpl-crawl.txt").document
     assert (d.doc_number, d.doc_type, d.issuer, d.issued_date) == (
-        "112/VBHN-VPQH", "van-ban-hop-nhat", "Văn Phòng Quốc hội", "2025-08-27")
+        "112/VBHN-VPQH", "van-ban-hop-nhat", "Văn phòng Quốc hội", "2025-08-27")
     assert d.title == "Luật Tố cáo"
     assert d.metadata["consolidates"] == {"base": "25/2018/QH14",
                                           "amending": ["59/2020/QH14", "81/2025/QH15", "84/2025/QH15"]}
