@@ -95,9 +95,9 @@ def test_bad_images(tmp_path):
 
 
 def test_still_unsupported_format_message(tmp_path):
-    path = tmp_path / "bang.odt"
-    path.write_bytes(b"PK\x03\x04")
-    with pytest.raises(UnsupportedFormatError, match=r"chưa hỗ trợ định dạng '.odt'; hỗ trợ: .*\.doc.*\.png"):
+    path = tmp_path / "bang.rtf"
+    path.write_bytes(b"{\\rtf1 fictitious}")
+    with pytest.raises(UnsupportedFormatError, match=r"chưa hỗ trợ định dạng '.rtf'; hỗ trợ: .*\.doc.*\.odt.*\.png"):
         read_document(path, SETTINGS)
 
 
@@ -145,3 +145,42 @@ def test_reader_bench_counts_pages_per_reader(tmp_path):
     assert (out["pdf"]["files"], out["pdf"]["pages"], out["pdf"]["pages_without_text"]) == (1, pages, 0)
     assert out["errors"] == {"files": 1}
     assert set(out["pdf"]) == {"files", "pages", "seconds", "pages_counted", "pages_without_text", "pages_per_s"}
+
+
+_ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>
+<table:table><table:table-row><table:table-cell><text:p>BỘ THỬ NGHIỆM</text:p><text:p>Số: 01/2099/TT-BTN</text:p>
+</table:table-cell><table:table-cell><text:p>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</text:p>
+<text:p>Hà Nội, ngày 1 tháng 1 năm 2099</text:p></table:table-cell></table:table-row></table:table>
+<text:h>THÔNG TƯ</text:h><text:p>Về thử nghiệm</text:p>
+<text:p>Điều 1. Phạm vi<text:s text:c="2"/>điều chỉnh</text:p><text:p>Nội dung giả định. MARK</text:p>
+</office:text></office:body></office:document-content>"""
+
+
+def _odt(path: Path, content: str) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", content)
+    return path
+
+
+def test_odt_reader_header_table_and_articles(tmp_path):
+    from ktgs.ingest.parse import parse_file
+
+    res = parse_file(_odt(tmp_path / "thu.odt", _ODT_CONTENT.replace("MARK", MARK)), SETTINGS)
+    d = res.document
+    assert d.text.split("\n")[:4] == ["BỘ THỬ NGHIỆM", "Số: 01/2099/TT-BTN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                      "Hà Nội, ngày 1 tháng 1 năm 2099"]
+    assert (d.doc_number, d.doc_type, d.issuer, d.issued_date, d.title) == (
+        "01/2099/TT-BTN", "thong-tu", "Bộ Thử Nghiệm", "2099-01-01", "Thông tư về thử nghiệm")
+    assert [u.heading for u in res.units if u.level == "dieu"] == ["Điều 1. Phạm vi điều chỉnh"]
+
+
+def test_broken_odt(tmp_path):
+    path = _odt(tmp_path / "hong.odt", "<office:document-content")
+    with pytest.raises(ParseError, match=r"tài liệu OpenDocument \(.odt\) hỏng"):
+        read_document(path, SETTINGS)
