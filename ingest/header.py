@@ -105,7 +105,7 @@ def parse_header(text: str) -> Header:
         m = _NUMBER.match(line)
         if m and not h.doc_number and len(line) < 60:
             rest = m.group(1)
-            number = normalise_doc_number(rest.split()[0].rstrip(_NOTE_MARKS)) if rest and re.match(r"\d", rest) else None
+            number = _number_token(rest) if rest and re.match(r"\d", rest) else None
             if number or not re.search(r"\d", rest):
                 h.doc_number = number or ""       # "Số     - HD/BTCTU": left blank in a draft
                 number_next = not rest
@@ -168,6 +168,12 @@ def parse_header(text: str) -> Header:
     if not (h.doc_number or h.issued_date or h.type_word or h.issuer):
         h.body_start = 0
     return h
+
+
+def _number_token(rest: str) -> str | None:
+    """The normalised number at the start of `rest`: "38 - HD/BTCTW", "99/2022/NĐ-CP", "43/2021/AL¹"."""
+    joined = re.sub(r"\s*([-/])\s*", r"\1", rest.strip())
+    return normalise_doc_number(joined.split()[0].rstrip(_NOTE_MARKS)) if joined else None
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:

@@ -184,3 +184,13 @@ def test_broken_odt(tmp_path):
     path = _odt(tmp_path / "hong.odt", "<office:document-content")
     with pytest.raises(ParseError, match=r"tài liệu OpenDocument \(.odt\) hỏng"):
         read_document(path, SETTINGS)
+
+
+def test_party_number_with_spaces_and_ocr_date():
+    from ktgs.ingest.header import parse_header
+
+    h = parse_header("TỈNH ỦY THỬ NGHIỆM\nBAN TỔ CHỨC\n*\nSố 38 - HD/BTCTU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+                     "Thử Nghiệm, ngày 2Š tháng I1 năm 2099\nHƯỚNG DẪN\nnghiệp vụ giả định\n\n"
+                     f"- Căn cứ … {MARK}\n")
+    assert (h.doc_number, h.issuer, h.issued_date, h.place, h.title) == (
+        "38-HD/BTCTU", "Ban Tổ chức Tỉnh ủy Thử Nghiệm", "2099-11-25", "Thử Nghiệm", "Hướng dẫn nghiệp vụ giả định")
