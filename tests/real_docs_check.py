@@ -55,10 +55,11 @@ def compare(row: dict[str, str], res: ParseResult | None) -> list[Cell]:
     return cells
 
 
-def run(real_docs: Path) -> tuple[list[Cell], dict[str, str]]:
+def run(real_docs: Path, parse_file=None) -> tuple[list[Cell], dict[str, str]]:
     from ktgs.errors import KtgsError
-    from ktgs.ingest.parse import parse_file
+    from ktgs.ingest.parse import parse_file as _parse_file
 
+    parse_file = parse_file or _parse_file
     cells, errors = [], {}
     for row in expected_rows(real_docs):
         path = real_docs / "files" / row["file"]

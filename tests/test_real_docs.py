@@ -2,6 +2,7 @@
 header and structure parsers on their text."""
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -20,7 +21,9 @@ NEEDS_OCR = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesser
 NEEDS_ANTIWORD = pytest.mark.skipif(shutil.which("antiword") is None, reason="antiword is not installed (.doc)")
 
 
+@functools.cache
 def _parse(name: str):
+    """Parsed once per session (read-only use in the tests)."""
     from ktgs.ingest.parse import parse_file
 
     return parse_file(FILES / name)
@@ -29,7 +32,7 @@ def _parse(name: str):
 @NEEDS_OCR
 @NEEDS_ANTIWORD
 def test_expected_cells_at_least_95_percent():
-    cells, errors = run(REAL)
+    cells, errors = run(REAL, lambda path: _parse(path.name))
     print(report(cells, errors))
     assert not errors, errors
     right = sum(c.ok for c in cells)
