@@ -52,6 +52,8 @@ def parse_text(raw: RawDocument) -> ParseResult:
     footnotes = {i for i, ln in enumerate(body) if _FOOTNOTE_LINE.match(ln.text)}
     flow = [ln for i, ln in enumerate(body) if i not in footnotes]
 
+    if not _signer(signature):
+        signature = _signature_before_appendix(flow) or signature
     doc = _document(raw, header, recipients, signature)
     mode = st.detect_mode(flow)
     roots = st.build_tree(flow, mode)
@@ -185,6 +187,24 @@ def _closing(lines: list[st.Line], body_start: int) -> tuple[int, list[str], str
             in_list = False
             signature.append(ln.text)
     return tail[first].start, recipients, "\n".join(signature)
+
+
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|Mẫu số|MẪU SỐ)\b")
+
+
+def _signature_before_appendix(lines: list[st.Line]) -> str:
+    """A document with appendices (forms, tables) signs before them, far from its end: a
+    "TM. CHÍNH PHỦ" / "KT. BỘ TRƯỞNG" block ending in a name, followed within a few lines by
+    "Phụ lục" or "Mẫu số". Only read for the signer; the appendices stay in the body."""
+    for i, ln in enumerate(lines):
+        if not _SIGN.match(ln.text):
+            continue
+        block = [x.text for x in lines[i:i + 5] if x.text]
+        end = next((k for k in range(len(block)) if _signer(block[k])), None)
+        after = [x.text for x in lines[i + 1:i + 12] if x.text]
+        if end is not None and any(_APPENDIX.match(t) for t in after):
+            return "\n".join(block[:end + 1])
+    return ""
 
 
 def _preamble(flow: list[st.Line], roots: list[st.Node], doc_id: str, title: str, raw: RawDocument) -> list[Unit]:
