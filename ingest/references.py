@@ -15,12 +15,12 @@ from ktgs.contracts import Relation
 # Party numbers: 296-QĐ/TW, 15-HD/UBKTTW, 07-QĐi/TW, 01-NQ/ĐH, "181- QĐ/TW", "296-QĐ/TƯ"
 _L = "A-ZĐƯÐ"          # upper-case letters that occur in symbols
 _PARTY = re.compile(
-    rf"(?<![\w/-])(\d{{1,4}})\s*-\s*([{_L}][{_L}]{{0,4}}[iđð]?)\s*/\s*([{_L}][{_L}0-9]{{0,12}})(?![\w/])"
+    rf"(?<![\w/-])(\d{{1,4}})\s*-\s*([{_L}][{_L}]{{0,4}}[iđð]?)\s*/\s*([{_L}][{_L}0-9]{{0,12}})(?!/|[^\W⁰¹²³⁴⁵⁶⁷⁸⁹])"
 )
 # State numbers: 25/2018/QH14, 31/2019/NĐ-CP, 123/2020/QĐ-TTg, 05/2021/TT-BTC; and old style 123/QĐ-TTg
 _STATE = re.compile(
     rf"(?<![\w/-])(\d{{1,4}})\s*/\s*(?:(\d{{4}})\s*/\s*)?"
-    rf"([{_L}][{_L}a-zđð]{{0,5}}\d{{0,2}}(?:-[{_L}][{_L}a-zđð0-9]{{0,9}}){{0,3}})(?![\w/])"
+    rf"([{_L}][{_L}a-zđð]{{0,5}}\d{{0,2}}(?:-[{_L}][{_L}a-zđð0-9]{{0,9}}){{0,3}})(?!/|[^\W⁰¹²³⁴⁵⁶⁷⁸⁹])"
 )
 
 # type words (longest first), the doc_type slug they name

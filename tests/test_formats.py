@@ -194,3 +194,16 @@ def test_party_number_with_spaces_and_ocr_date():
                      f"- Căn cứ … {MARK}\n")
     assert (h.doc_number, h.issuer, h.issued_date, h.place, h.title) == (
         "38-HD/BTCTU", "Ban Tổ chức Tỉnh ủy Thử Nghiệm", "2099-11-25", "Thử Nghiệm", "Hướng dẫn nghiệp vụ giả định")
+
+
+def test_number_formats_party_vbhn_an_le():
+    from ktgs.ingest.references import doc_type_from_number, extract_references, issuer_from_number
+
+    text = ("căn cứ Hướng dẫn số 38 - HD/BTCTW ngày 29/9/2025, Văn bản hợp nhất số 31/VBHN-VPQH và "
+            f"Án lệ số 43/2021/AL¹ của Tòa án, Quy định 294-QĐ/TW² {MARK}")
+    assert [(r.doc_number, r.doc_type) for r in extract_references(text)] == [
+        ("38-HD/BTCTW", "huong-dan"), ("31/VBHN-VPQH", "van-ban-hop-nhat"), ("43/2021/AL", "an-le"),
+        ("294-QĐ/TW", "quy-dinh")]
+    assert doc_type_from_number("44/VBHN-VPQH") == "van-ban-hop-nhat"
+    assert [issuer_from_number(n) for n in ("28/2021/NĐ-CP", "84/2025/QH15", "294-QĐ/TW", "44/VBHN-VPQH")] == [
+        "Chính phủ", "Quốc hội", "", "Văn phòng Quốc hội"]
