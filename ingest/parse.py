@@ -52,8 +52,14 @@ def parse_text(raw: RawDocument) -> ParseResult:
     footnotes = {i for i, ln in enumerate(body) if _FOOTNOTE_LINE.match(ln.text)}
     flow = [ln for i, ln in enumerate(body) if i not in footnotes]
 
+    appendix: list[st.Line] = []
     if not _signer(signature):
-        signature = _signature_before_appendix(flow) or signature
+        found = _signature_before_appendix(flow)
+        if found:      # the body ends at the signature; forms and tables after it are an appendix
+            _, sign_at, appendix_at = found
+            appendix = [ln for ln in flow if ln.start >= appendix_at]
+            _, recipients, signature = _closing([ln for ln in flow if ln.start < appendix_at], header.body_start)
+            flow = [ln for ln in flow if ln.start < sign_at]
     doc = _document(raw, header, recipients, signature)
     mode = st.detect_mode(flow)
     roots = st.build_tree(flow, mode)
@@ -62,6 +68,7 @@ def parse_text(raw: RawDocument) -> ParseResult:
         roots, mode, doc.doc_id, title, flow, raw.page_at)
     if not roots:
         units = _paragraph_units(flow, doc.doc_id, title, raw)
+    units += _appendix_units(appendix, doc.doc_id, title, raw)
     for i, u in enumerate(units):
         u.order = i
     warnings += _attach_footnotes(text, [body[i] for i in sorted(footnotes)], units)
@@ -192,19 +199,33 @@ def _closing(lines: list[st.Line], body_start: int) -> tuple[int, list[str], str
 _APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|Mẫu số|MẪU SỐ)\b")
 
 
-def _signature_before_appendix(lines: list[st.Line]) -> str:
+def _signature_before_appendix(lines: list[st.Line]) -> tuple[str, int, int] | None:
     """A document with appendices (forms, tables) signs before them, far from its end: a
     "TM. CHÍNH PHỦ" / "KT. BỘ TRƯỞNG" block ending in a name, followed within a few lines by
-    "Phụ lục" or "Mẫu số". Only read for the signer; the appendices stay in the body."""
+    "Phụ lục" or "Mẫu số". Returns (the signature text, where the closing block starts: its
+    "Nơi nhận" or the signature, where the appendix starts), or None."""
     for i, ln in enumerate(lines):
         if not _SIGN.match(ln.text):
             continue
         block = [x.text for x in lines[i:i + 5] if x.text]
         end = next((k for k in range(len(block)) if _signer(block[k])), None)
-        after = [x.text for x in lines[i + 1:i + 12] if x.text]
-        if end is not None and any(_APPENDIX.match(t) for t in after):
-            return "\n".join(block[:end + 1])
-    return ""
+        after = next((x for x in lines[i + 1:i + 12] if _APPENDIX.match(x.text)), None)
+        if end is None or after is None:
+            continue
+        recipients = next((x for x in reversed(lines[max(0, i - 30):i]) if _NOI_NHAN.match(x.text)), None)
+        return "\n".join(block[:end + 1]), (recipients or ln).start, after.start
+    return None
+
+
+def _appendix_units(lines: list[st.Line], doc_id: str, title: str, raw: RawDocument) -> list[Unit]:
+    """The appendix after the signature (forms, model charters with their own "Điều 1."): its
+    paragraphs as units under "Phụ lục", never articles of the document."""
+    units = _paragraph_units(lines, doc_id, title, raw)
+    for n, u in enumerate(units, start=1):
+        u.unit_id = f"{doc_id}/phu-luc/p-{n}"
+        u.path = ["Phụ lục", f"Đoạn {n}"]
+        u.breadcrumb = " › ".join(filter(None, [title, "Phụ lục", u.heading or f"Đoạn {n}"]))
+    return units
 
 
 def _preamble(flow: list[st.Line], roots: list[st.Node], doc_id: str, title: str, raw: RawDocument) -> list[Unit]:

@@ -65,7 +65,12 @@ def test_docx_header_table():
 
 def test_docx_data_tables_stay_rows_of_their_unit():
     res = _parse("07_ND-03-2026-ND-CP_quy-xa-hoi-tu-thien.docx")
-    assert len({u.path[-1] for u in res.units if u.level == "dieu"}) == 56
+    dieu = [u for u in res.units if u.level == "dieu"]
+    assert len(dieu) == len({u.path[-1] for u in dieu}) == 56   # the model charters' "Điều 1." are appendix
+    appendix = [u for u in res.units if u.unit_id.startswith("03-2026-ND-CP/phu-luc/")]
+    assert appendix[0].text.startswith("Phụ lục I\nDANH MỤC MẪU VĂN BẢN ÁP DỤNG CHO QUỸ")
+    assert dieu[-1].text.endswith("chịu trách nhiệm thi hành Nghị định này.")      # no signature inside
+    assert (res.document.signer, res.document.recipients[0]) == ("Phạm Thị Thanh Trà", "Ban Bí thư Trung ương Đảng")
     rows = [ln for ln in res.document.text.split("\n") if " | " in ln]
     assert rows and all(any(r in u.text for u in res.units) for r in rows[:20])
 
