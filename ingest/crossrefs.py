@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from ktgs.ingest import outline as ol
 from ktgs.ingest.outline import ORDINALS, POINT_LETTERS, roman_or_int
 from ktgs.ingest.references import extract_references
 from ktgs.ingest.text import fold_diacritics
@@ -220,6 +221,11 @@ def _is_heading(text: str, m: re.Match) -> bool:
     after = text[m.end():m.end() + 3]
     if before.strip() == "" and _STRUCT_HEADING.match(text, m.start()):
         return True
+    line_end = text.find("\n", m.start())
+    line = text[m.start():len(text) if line_end < 0 else line_end].strip()
+    heading = ol.legal(line) or ol.phan(line) if before.strip() == "" else None
+    if heading is not None and heading.kind in ("phan", "chuong", "muc"):
+        return True       # "Chương I NHỮNG QUY ĐỊNH CHUNG": the structure parser's own heading
     if re.fullmatch(r"\s*[*•+-]?\s*", before) and m.group("khoan") and re.match(r"\s*(?:[.:“\"]|$)", after):
         return True
     return before.rstrip().endswith(("“", '"')) and re.match(r"\.\s", after) is not None

@@ -58,8 +58,12 @@ def _number_value(token: str) -> int:
 
 _PHAN = re.compile(r"^(?:Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\s*(?:[.:—–-]\s*(.*))?$")
 _CHUONG = re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\s*(?:[.:—–-]\s*(.*))?$")
+_CHUONG_CAPS = re.compile(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\s+([^\W\d_].*)$")  # "Chương I NHỮNG QUY ĐỊNH CHUNG"
 _MUC = re.compile(r"^(?:Mục|MỤC)\s+(\d+|[IVXLC]+)\s*(?:([.:—–-])\s*(.*))?$")
-_DIEU = re.compile(r"^Điều\s+(\d+[a-z]?)\s*[.:]\s*(.*)$")
+_DIEU = re.compile(r"^Điều\s+(\d+[a-z]?)\s*(?:[.:](?!\d)\s*(.*)|$)")   # "Điều 1" alone: a Hiến pháp; not "Điều 18.5.LQ.1." (pháp điển)
+# an article of the Bộ pháp điển: "Điều 18.5.LQ.1." (đề mục 18.5, article 1 of its law), "Điều 18.5.NĐ.4.5."
+# (article 5 of its 4th nghị định)
+_DIEU_PHAP_DIEN = re.compile(r"^Điều\s+(\d{1,2}\.\d{1,3}\.[A-ZĐ]{2,5}(?:\.\d{1,3})?\.\d{1,4}[a-z]?)\.?\s+(.*)$")
 _KHOAN = re.compile(r"^(\d{1,3})\s*[.\-](?![\d])\s*(\S.*)$")
 _KHOAN_LABEL = re.compile(r"^[-*•+]?\s*Khoản\s+(\d+)\s*[.:]?\s*(.*)$")
 _DIEM = re.compile(r"^([a-zđ])(\d{0,2})\)\s*(\S.*)$")
@@ -82,7 +86,9 @@ def phan(line: str) -> Heading | None:
 
 def legal(line: str) -> Heading | None:
     """Chương / Mục / Điều / khoản / điểm candidates of a legal text (Phần via `phan`)."""
-    m = _CHUONG.match(line)
+    m = _CHUONG.match(line) or _CHUONG_CAPS.match(line)
+    if m and m.re is _CHUONG_CAPS and m.group(2).upper() != m.group(2):
+        m = None                    # "Chương VI của Luật này …": a reference running on
     if m and roman_or_int(m.group(1)):
         return Heading("chuong", m.group(1), (m.group(2) or "").strip(), roman_or_int(m.group(1)))
     m = _MUC.match(line)
@@ -90,9 +96,12 @@ def legal(line: str) -> Heading | None:
         title = (m.group(3) or "").strip()
         if m.group(2) or not title or title.upper() == title:
             return Heading("muc", m.group(1), title, roman_or_int(m.group(1)))
+    m = _DIEU_PHAP_DIEN.match(line)
+    if m:
+        return Heading("dieu", m.group(1), m.group(2).strip(), int(re.search(r"(\d+)[a-z]?$", m.group(1)).group(1)))
     m = _DIEU.match(line)
     if m:
-        return Heading("dieu", m.group(1), m.group(2).strip(), int(re.match(r"\d+", m.group(1)).group()))
+        return Heading("dieu", m.group(1), (m.group(2) or "").strip(), int(re.match(r"\d+", m.group(1)).group()))
     m = _KHOAN_LABEL.match(line)
     if m:
         return Heading("khoan", m.group(1), m.group(2).strip(), -1)   # explicit "Khoản 11": any number
@@ -124,7 +133,7 @@ def roman_or_int(token: str) -> int:
 
 
 def is_dieu_line(line: str) -> bool:
-    return bool(_DIEU.match(line))
+    return bool(_DIEU.match(line) or _DIEU_PHAP_DIEN.match(line))
 
 
 def phan_label(number: str) -> str:

@@ -1,5 +1,5 @@
-"""One file → Document + Units: read → header metadata → closing block and footnotes → structure →
-references. Also `parse_paths` for folders (one bad file never stops the batch).
+"""One file → Document + Units: read → header metadata → endnotes "[n]" of a VBHN → closing block
+and footnotes → structure → references. Also `parse_paths` for folders (one bad file never stops the batch).
 
 Metadata precedence: the file's front matter (title, doc_number, issuer, date, doc_type, status,
 completeness) over what the header block of the text says.
@@ -17,12 +17,15 @@ from ktgs.contracts import (STATUS_EXPIRED, STATUS_IN_FORCE, STATUS_NOT_YET, STA
                             STATUS_UNKNOWN, Document, ParseResult, Unit)
 from ktgs.errors import KtgsError, ParseError
 from ktgs.ingest import structure as st
+from ktgs.ingest.consolidation import consolidation
+from ktgs.ingest.endnotes import attach_endnotes, split_endnotes
 from ktgs.ingest.header import Header, parse_header
 from ktgs.ingest.raw import RawDocument
-from ktgs.ingest.references import doc_id_from_number, doc_type_from_number, normalise_doc_number
+from ktgs.ingest.references import doc_id_from_number, doc_type_from_number, issuer_from_number, normalise_doc_number
 from ktgs.ingest.relations import read_relations
 from ktgs.settings import Settings, load_settings
 
+_FRONT_MATTER_FORMATS = ("txt", "md")
 SKIP_NAMES = {"readme.md", "manifest.md"}   # a folder's README/MANIFEST describe it; not documents
 _STATUS_WORDS = {"in_force": STATUS_IN_FORCE, "còn hiệu lực": STATUS_IN_FORCE, "replaced": STATUS_EXPIRED,
                  "expired": STATUS_EXPIRED, "hết hiệu lực": STATUS_EXPIRED, "đã bị thay thế": STATUS_EXPIRED,
@@ -32,7 +35,8 @@ _SUPERS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FOOTNOTE_LINE = re.compile(rf"^(?:⁽([{_SUPERS}]+)⁾|([{_SUPERS}]+))\s*(\S.*)$")
 _UNIT_BEFORE = re.compile(r"(?:^|[\s(])(?:k?m|cm|dm|mm|ha)$")
 _NOI_NHAN = re.compile(r"^Nơi\s+nhận\s*:?", re.IGNORECASE)
-_SIGN = re.compile(r"^(T/M|TM\.?|K/T|KT\.?|Q\.|TL\.?|T/L|TUQ\.?)\s+[A-ZĐÀ-Ỹ]")
+_SIGN = re.compile(r"^(?:(T/M|TM\.?|K/T|KT\.?|Q\.|TL\.?|T/L|TUQ\.?)\s+[A-ZĐÀ-Ỹ]"
+                   r"|(?:CHỦ TỊCH QUỐC HỘI|CHỦ TỊCH NƯỚC|XÁC THỰC VĂN BẢN HỢP NHẤT)\b)")
 _LIST_ITEM = re.compile(r"^[-–+•]\s*\S")
 
 
@@ -45,12 +49,20 @@ def parse_text(raw: RawDocument) -> ParseResult:
     text = raw.text
     warnings = list(raw.warnings)
     header = parse_header(text)
-    lines = st.split_lines(text)
+    lines, endnotes = split_endnotes(st.split_lines(text), text)
     closing_at, recipients, signature = _closing(lines, header.body_start)
     body = [ln for ln in lines if header.body_start <= ln.start and ln.end <= closing_at]
     footnotes = {i for i, ln in enumerate(body) if _FOOTNOTE_LINE.match(ln.text)}
     flow = [ln for i, ln in enumerate(body) if i not in footnotes]
 
+    appendix: list[st.Line] = []
+    if not _signer(signature):
+        found = _signature_before_appendix(flow)
+        if found:      # the body ends at the signature; forms and tables after it are an appendix
+            _, sign_at, appendix_at = found
+            appendix = [ln for ln in flow if ln.start >= appendix_at]
+            _, recipients, signature = _closing([ln for ln in flow if ln.start < appendix_at], header.body_start)
+            flow = [ln for ln in flow if ln.start < sign_at]
     doc = _document(raw, header, recipients, signature)
     mode = st.detect_mode(flow)
     roots = st.build_tree(flow, mode)
@@ -59,9 +71,12 @@ def parse_text(raw: RawDocument) -> ParseResult:
         roots, mode, doc.doc_id, title, flow, raw.page_at)
     if not roots:
         units = _paragraph_units(flow, doc.doc_id, title, raw)
+    units += _appendix_units(appendix, doc.doc_id, title, raw)
     for i, u in enumerate(units):
         u.order = i
     warnings += _attach_footnotes(text, [body[i] for i in sorted(footnotes)], units)
+    if endnotes:
+        warnings += attach_endnotes(text, endnotes, units, endnotes[0].start)
     _relations(doc, units, text)
     if not units:
         warnings.append("không tìm thấy nội dung nào ngoài phần đầu văn bản")
@@ -75,7 +90,15 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
     number = str(meta.pop("doc_number", "") or h.doc_number)
     issued = str(meta.pop("date", "") or meta.pop("issued_date", "") or h.issued_date)
     doc_type = str(meta.pop("doc_type", "") or h.doc_type)
-    title = str(meta.pop("title", "") or h.title)
+    # a file's own properties (DOCX core title, PDF info, a web page's <title>) are often a template's
+    # or a site's: the header's trích yếu wins over them; YAML front matter wins over the header
+    file_title = str(meta.pop("title", "") or "")
+    title = (file_title or h.title) if raw.format in _FRONT_MATTER_FORMATS else (h.title or file_title)
+    consolidates = consolidation(raw.text[:h.body_start + 8000])
+    if consolidates and doc_type in ("", "luat", "bo-luat", "phap-lenh", "nghi-dinh", "thong-tu", "nghi-quyet"):
+        doc_type = "van-ban-hop-nhat"     # headed like its base law, but a consolidated text
+    if consolidates and "consolidates" not in meta:
+        meta["consolidates"] = consolidates
     normal = normalise_doc_number(number)
     if normal:
         number = normal
@@ -86,14 +109,45 @@ def _document(raw: RawDocument, h: Header, recipients: list[str], signature: str
     declared = _STATUS_WORDS.get(str(meta.pop("status", "")).strip().lower(), "")
     if declared:
         meta["declared_status"] = declared     # front matter may still win where the texts say nothing
+    issuer = str(meta.pop("issuer", "") or h.issuer) or _issuer_from_text(raw.text[h.body_start:h.body_start + 2000],
+                                                                          doc_type, normal or "")
     return Document(
         doc_id=doc_id, title=title, doc_number=number, doc_type=doc_type,
-        issuer=str(meta.pop("issuer", "") or h.issuer), issued_date=issued,
+        issuer=issuer, issued_date=issued, signer=str(meta.pop("signer", "") or _signer(signature)),
         place=str(meta.pop("place", "") or h.place), status=declared or STATUS_UNKNOWN,
         access=str(meta.pop("access", "public")), source_path=raw.source_path, checksum=raw.checksum,
         completeness=str(meta.pop("completeness", "")), recipients=recipients, signature=signature,
         metadata={**meta, "format": raw.format}, text=raw.text,
     )
+
+
+_ADOPTED_BY = re.compile(r"Được\s+(Hội đồng Thẩm phán Tòa án nhân dân tối cao)\s+thông qua")
+
+
+def _issuer_from_text(body: str, doc_type: str, number: str) -> str:
+    """No issuer line in the header: an án lệ names the body that adopted it; a State number names
+    its issuer by code (a scan whose top edge, with the issuer, was cut off)."""
+    if doc_type == "an-le":
+        m = _ADOPTED_BY.search(body)
+        if m:
+            return m.group(1)
+    return issuer_from_number(number)
+
+
+def _signer(signature: str) -> str:
+    """The signer's name: the last run of 2-5 capitalised words ending a line of the signature block
+    ("CHỦ TỊCH QUỐC HỘI\nNguyễn Sinh Hùng", "XÁC THỰC VĂN BẢN HỢP NHẤT CHỦ NHIỆM Lê Quang Tùng")."""
+    for line in reversed(signature.split("\n")):
+        words = line.strip().split()
+        run = 0
+        for w in reversed(words):
+            if w[:1].isupper() and w[1:].isalpha() and w[1:].islower():
+                run += 1
+            else:
+                break
+        if 2 <= run <= 5:
+            return " ".join(words[-run:])
+    return ""
 
 
 def _unnumbered_doc_id(doc_type: str, title: str, issued: str, text: str) -> str:
@@ -160,6 +214,38 @@ def _closing(lines: list[st.Line], body_start: int) -> tuple[int, list[str], str
             in_list = False
             signature.append(ln.text)
     return tail[first].start, recipients, "\n".join(signature)
+
+
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|Mẫu số|MẪU SỐ)\b")
+
+
+def _signature_before_appendix(lines: list[st.Line]) -> tuple[str, int, int] | None:
+    """A document with appendices (forms, tables) signs before them, far from its end: a
+    "TM. CHÍNH PHỦ" / "KT. BỘ TRƯỞNG" block ending in a name, followed within a few lines by
+    "Phụ lục" or "Mẫu số". Returns (the signature text, where the closing block starts: its
+    "Nơi nhận" or the signature, where the appendix starts), or None."""
+    for i, ln in enumerate(lines):
+        if not _SIGN.match(ln.text):
+            continue
+        block = [x.text for x in lines[i:i + 5] if x.text]
+        end = next((k for k in range(len(block)) if _signer(block[k])), None)
+        after = next((x for x in lines[i + 1:i + 12] if _APPENDIX.match(x.text)), None)
+        if end is None or after is None:
+            continue
+        recipients = next((x for x in reversed(lines[max(0, i - 30):i]) if _NOI_NHAN.match(x.text)), None)
+        return "\n".join(block[:end + 1]), (recipients or ln).start, after.start
+    return None
+
+
+def _appendix_units(lines: list[st.Line], doc_id: str, title: str, raw: RawDocument) -> list[Unit]:
+    """The appendix after the signature (forms, model charters with their own "Điều 1."): its
+    paragraphs as units under "Phụ lục", never articles of the document."""
+    units = _paragraph_units(lines, doc_id, title, raw)
+    for n, u in enumerate(units, start=1):
+        u.unit_id = f"{doc_id}/phu-luc/p-{n}"
+        u.path = ["Phụ lục", f"Đoạn {n}"]
+        u.breadcrumb = " › ".join(filter(None, [title, "Phụ lục", u.heading or f"Đoạn {n}"]))
+    return units
 
 
 def _preamble(flow: list[st.Line], roots: list[st.Node], doc_id: str, title: str, raw: RawDocument) -> list[Unit]:

@@ -15,17 +15,18 @@ from ktgs.contracts import Relation
 # Party numbers: 296-QĐ/TW, 15-HD/UBKTTW, 07-QĐi/TW, 01-NQ/ĐH, "181- QĐ/TW", "296-QĐ/TƯ"
 _L = "A-ZĐƯÐ"          # upper-case letters that occur in symbols
 _PARTY = re.compile(
-    rf"(?<![\w/-])(\d{{1,4}})\s*-\s*([{_L}][{_L}]{{0,4}}[iđð]?)\s*/\s*([{_L}][{_L}0-9]{{0,12}})(?![\w/])"
+    rf"(?<![\w/-])(\d{{1,4}})\s*-\s*([{_L}][{_L}]{{0,4}}[iđð]?)\s*/\s*([{_L}][{_L}0-9]{{0,12}})(?!/|[^\W⁰¹²³⁴⁵⁶⁷⁸⁹])"
 )
 # State numbers: 25/2018/QH14, 31/2019/NĐ-CP, 123/2020/QĐ-TTg, 05/2021/TT-BTC; and old style 123/QĐ-TTg
 _STATE = re.compile(
     rf"(?<![\w/-])(\d{{1,4}})\s*/\s*(?:(\d{{4}})\s*/\s*)?"
-    rf"([{_L}][{_L}a-zđð]{{0,5}}\d{{0,2}}(?:-[{_L}][{_L}a-zđð0-9]{{0,9}}){{0,3}})(?![\w/])"
+    rf"([{_L}][{_L}a-zđð]{{0,5}}\d{{0,2}}(?:-[{_L}][{_L}a-zđð0-9]{{0,9}}){{0,3}})(?!/|[^\W⁰¹²³⁴⁵⁶⁷⁸⁹])"
 )
 
 # type words (longest first), the doc_type slug they name
 TYPE_WORDS: list[tuple[str, str]] = [
-    ("thông báo kết luận", "thong-bao-ket-luan"),
+    ("thông báo kết luận", "thong-bao-ket-luan"), ("văn bản hợp nhất", "van-ban-hop-nhat"),
+    ("bộ luật", "bo-luat"), ("án lệ", "an-le"),
     ("nghị quyết", "nghi-quyet"), ("nghị định", "nghi-dinh"), ("quyết định", "quyet-dinh"),
     ("quy định", "quy-dinh"), ("hướng dẫn", "huong-dan"), ("kết luận", "ket-luan"),
     ("chỉ thị", "chi-thi"), ("thông báo", "thong-bao"), ("thông tư", "thong-tu"),
@@ -40,7 +41,26 @@ _SYMBOL_TYPES = {
     "QĐ": "quy-dinh", "QĐi": "quy-dinh", "NQ": "nghi-quyet", "KL": "ket-luan", "CT": "chi-thi",
     "HD": "huong-dan", "TB": "thong-bao", "KH": "ke-hoach", "ĐA": "de-an", "BC": "bao-cao",
     "QC": "quy-che", "NĐ": "nghi-dinh", "TT": "thong-tu", "TTLT": "thong-tu", "CV": "cong-van",
+    "VBHN": "van-ban-hop-nhat", "AL": "an-le",
 }
+
+# issuing bodies named by the code at the end of a State number ("28/2021/NĐ-CP": Chính phủ)
+ISSUER_CODES = {"CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ", "VPQH": "Văn phòng Quốc hội",
+                "UBTVQH": "Ủy ban Thường vụ Quốc hội", "TTCP": "Thanh tra Chính phủ", "CTN": "Chủ tịch nước",
+                "BYT": "Bộ Y tế", "BTC": "Bộ Tài chính", "BTP": "Bộ Tư pháp", "BCA": "Bộ Công an",
+                "BNV": "Bộ Nội vụ", "BQP": "Bộ Quốc phòng", "TANDTC": "Tòa án nhân dân tối cao",
+                "VKSNDTC": "Viện kiểm sát nhân dân tối cao", "KTNN": "Kiểm toán nhà nước"}
+
+
+def issuer_from_number(number: str) -> str:
+    """The issuing body a normalised State number names ("" for Party numbers and unknown codes)."""
+    if not re.match(r"\d+/(?:\d{4}/)?[^/]+$", number):
+        return ""
+    code = number.rsplit("/", 1)[-1].split("-")[-1]
+    if re.fullmatch(r"QH\d+", code):
+        return "Quốc hội"
+    return ISSUER_CODES.get(re.sub(r"\d+$", "", code) if code.startswith("UBTVQH") else code, "")
+
 
 _TYPE_WORD_RE = re.compile(
     r"(" + "|".join(re.escape(w) for w, _ in TYPE_WORDS) + r")", re.IGNORECASE)
@@ -67,6 +87,8 @@ def _fmt_party(m: re.Match) -> str:
 
 def _fmt_state(m: re.Match) -> str:
     symbol = "-".join(_fix_symbol(p) for p in m.group(3).split("-"))
+    if m.group(2) and re.fullmatch(r"AL\d{1,2}", symbol):
+        symbol = "AL"     # án lệ are numbered n/yyyy/AL; a digit glued after it is a footnote mark
     year = f"/{m.group(2)}" if m.group(2) else ""
     return f"{int(m.group(1)):02d}{year}/{symbol}"
 
@@ -75,6 +97,8 @@ def doc_type_from_number(number: str) -> str:
     """Best guess of the doc_type from the symbol of a normalised number ("" when unknown)."""
     if re.search(r"/QH\d+$", number):
         return "luat"
+    if re.search(r"/\d{4}/AL$", number):
+        return "an-le"
     head = number.split("/")[-1] if re.match(r"\d+/\d{4}/", number) or re.match(r"\d+/[^/]+$", number) else ""
     if head:  # state style: NĐ-CP, QĐ-TTg, TT-BTC (a state "QĐ" is a quyết định)
         first = head.split("-")[0]
@@ -135,7 +159,7 @@ def _type_word_before(text: str, pos: int) -> tuple[str, str, int]:
     slug = dict(TYPE_WORDS)[best.group(1).lower()]
     # "Quy định số 69-QĐ/TW", "Quy định 22-QĐ/TW"; a law may carry its name: "Luật Tố cáo số 25/2018/QH14"
     direct = re.fullmatch(r"\s*(?:số\s*:?)?\s*", between, re.IGNORECASE)
-    named_law = slug == "luat" and re.search(r"\bsố\s*:?\s*$", between) and len(between) < 70
+    named_law = slug in ("luat", "bo-luat") and re.search(r"\bsố\s*:?\s*$", between) and len(between) < 70
     if direct or named_law:
         return best.group(1), slug, pos - len(window) + best.start()
     return "", "", pos

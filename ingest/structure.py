@@ -9,6 +9,7 @@ or a quoted list does not split an article.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -72,6 +73,8 @@ def build_tree(lines: list[Line], mode: str) -> list[Node]:
         if i in absorbed or not ln.text:
             continue
         h = ol.phan(ln.text) or (ol.legal(ln.text) if mode == "legal" else ol.outline(ln.text))
+        if h and h.kind == "dieu" and _bare_reference(ln.text, lines, i):
+            h = None
         ok, container = _place(h, stack, roots, mode) if h else (False, None)
         if not ok:
             last_end = ln.end
@@ -91,6 +94,18 @@ def build_tree(lines: list[Line], mode: str) -> list[Node]:
     while stack:
         stack.pop().end = last_end
     return roots
+
+
+def _bare_reference(text: str, lines: list[Line], i: int) -> bool:
+    """A bare "Điều 64" line (the Hiến pháp writes its articles so) between a line that stops
+    mid-sentence and one that runs on in lower case ("… quy định tại" / "Điều 64" / "của Luật
+    này.") is a cross-reference wrapped onto its own line, not a heading."""
+    if not re.fullmatch(r"Điều\s+\d+[a-z]?", text):
+        return False
+    nxt = next((ln.text for ln in lines[i + 1:] if ln.text), "")
+    prev = next((ln.text for ln in reversed(lines[:i]) if ln.text), "")
+    mid_sentence = bool(prev) and not re.search(r"[.;:!?…”\"')]$", prev) and prev.upper() != prev
+    return mid_sentence and not nxt[:1].isupper() and not nxt[:1].isdigit()
 
 
 def _is_heading(text: str, mode: str) -> bool:

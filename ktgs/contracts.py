@@ -56,6 +56,7 @@ class Document:
     completeness: str = ""           # from the source's front matter when it says it is partial
     recipients: list[str] = field(default_factory=list)   # "Nơi nhận"
     signature: str = ""                                    # signature block
+    signer: str = ""                                       # the person who signed ("Nguyễn Sinh Hùng")
     metadata: dict[str, Any] = field(default_factory=dict)  # anything else (front matter, source_url …)
     text: str = ""                   # the full normalised text; Unit char spans index into it
 

@@ -52,7 +52,7 @@ def test_nfd_input_equals_nfc():
 
 def test_normalise_every_corpus_file_is_idempotent(corpus_dir):
     files = sorted(corpus_dir.glob("*.md")) + sorted(corpus_dir.glob("*.txt"))
-    assert len(files) == 23
+    assert len(files) == 27          # 26 documents + MANIFEST.md
     for f in files:
         once = normalise(f.read_text(encoding="utf-8"))
         assert normalise(once) == once, f.name
@@ -65,11 +65,11 @@ def test_corpus_tone_style_is_unified(corpus_dir):
     old_style = re.findall(r"(?<!\w)[^\W\d_]*?(?:o[áàảãạéèẻẽẹ]|(?<![qQ])u[ýỳỷỹỵ])(?!\w)", text, re.I)
     assert old_style == []
     words = re.findall(r"\w+", text.lower())
-    # corpus: 72 "tòa" + 12 "toà", 12 "hóa" + 1 "hoá", 443 "ủy" + 3 "uỷ" (counted in the raw files)
-    assert words.count("tòa") == 84
-    assert words.count("hóa") == 13
-    assert words.count("ủy") == 446
-    assert words.count("quý") == 3
+    # corpus: 97 "tòa" + 12 "toà", 19 "hóa" + 4 "hoá", 1570 "ủy" + 3 "uỷ", 7 "quý" (counted in the raw NFC files)
+    assert words.count("tòa") == 109
+    assert words.count("hóa") == 23
+    assert words.count("ủy") == 1573
+    assert words.count("quý") == 7
 
 
 def test_normalise_keeps_headings_one_per_line(corpus_dir):

@@ -21,19 +21,23 @@ from ktgs.settings import Settings, load_settings
 
 _FORMAT_BY_SUFFIX = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-    ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html",
+    ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".doc": "doc", ".odt": "odt",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_FORMAT_BY_SUFFIX)
-_READER_MODULES = {"txt": "plaintext", "md": "plaintext", "pdf": "pdf", "docx": "docx", "html": "html"}
+_READER_MODULES = {"txt": "plaintext", "md": "plaintext", "pdf": "pdf", "docx": "docx", "html": "html",
+                   "doc": "doc", "image": "image", "odt": "odt"}
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 
 class Reader(Protocol):
-    """What each reader module provides (plaintext, pdf, docx, html)."""
+    """What each reader module provides (plaintext, pdf, docx, doc, odt, html, image)."""
 
     def read(self, path: Path, data: bytes, settings: Settings, fmt: str) -> RawDocument: ...
 
 
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files (.doc, .xls)
 _MB = 1024 * 1024
 
@@ -88,10 +92,30 @@ def sniff_format(path: Path, data: bytes, by_suffix: str) -> tuple[str, list[str
         if content == "zip":
             raise ParseError(where, "tệp ZIP nhưng không phải tài liệu Word (.docx): thiếu word/document.xml")
         raise ParseError(where, "không phải tài liệu Word .docx hợp lệ (nội dung không phải định dạng OOXML)")
+    if by_suffix == "odt":
+        if content == "odt":
+            return "odt", []
+        if content == "docx":
+            return "docx", [f"tệp có đuôi {path.suffix} nhưng nội dung là DOCX; đã đọc như DOCX"]
+        raise ParseError(where, "không phải tài liệu OpenDocument (.odt) hợp lệ; tệp hỏng hoặc sai đuôi")
+    if by_suffix == "doc":
+        if content == "ole":
+            return "doc", []
+        if content in ("pdf", "docx"):
+            return content, [f"tệp có đuôi {path.suffix} nhưng nội dung là {content.upper()}; đã đọc như {content.upper()}"]
+        if content == "text" and data.lstrip()[:5] == b"{\\rtf":
+            raise UnsupportedFormatError(where, "tệp RTF mang đuôi .doc; chưa hỗ trợ RTF, hãy lưu lại dạng .docx")
+        raise ParseError(where, "không phải tệp Word 97-2003 (.doc) hợp lệ; tệp hỏng hoặc sai đuôi")
+    if by_suffix == "image":
+        if content == "image":
+            return "image", []
+        if content == "pdf":
+            return "pdf", [f"tệp có đuôi {path.suffix} nhưng nội dung là PDF; đã đọc như PDF"]
+        raise ParseError(where, f"không phải ảnh {path.suffix} hợp lệ; tệp hỏng hoặc sai đuôi")
     # txt, md, html: trust recognisable content over the name
     if content in ("pdf", "docx"):
         return content, [f"tệp có đuôi {path.suffix} nhưng nội dung là {content.upper()}; đã đọc như {content.upper()}"]
-    if content in ("zip", "ole", "binary"):
+    if content in ("zip", "ole", "binary", "image", "odt"):
         raise ParseError(where, f"tệp nhị phân, không phải văn bản {path.suffix} (tệp hỏng hoặc sai đuôi)")
     return by_suffix, []
 
@@ -103,11 +127,18 @@ def _content_kind(data: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(BytesIO(data)) as zf:
-                return "docx" if "word/document.xml" in zf.namelist() else "zip"
+                names = zf.namelist()
+                if "word/document.xml" in names:
+                    return "docx"
+                if "content.xml" in names and "mimetype" in names and zf.read("mimetype").strip() == ODT_MIMETYPE:
+                    return "odt"
+                return "zip"
         except (zipfile.BadZipFile, OSError):
             return "binary"
     if head.startswith(_OLE_MAGIC):
         return "ole"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     from ktgs.ingest.readers.plaintext import has_text_bom
 
     if has_text_bom(head):

@@ -1,6 +1,7 @@
 """Word .docx with python-docx: body paragraphs and tables in document order.
 
-Table rows become one line, cells joined with " | " (merged cells once). Page headers and footers
+Table rows become one line, cells joined with " | " (merged cells once); the header and signature
+tables of an official document are read cell by cell instead (readers/tables.py). Page headers and footers
 are ignored. Automatic list numbering is not part of paragraph text in Word files, so a warning
 says when the document uses it.
 """
@@ -19,6 +20,7 @@ from lxml.etree import XMLSyntaxError
 
 from ktgs.errors import ParseError
 from ktgs.ingest.raw import RawDocument
+from ktgs.ingest.readers.tables import layout_table_lines
 from ktgs.ingest.text import normalise
 from ktgs.settings import Settings
 
@@ -27,18 +29,19 @@ _CORE_KEYS = ("title", "subject", "author", "keywords", "category", "comments", 
 _DOCX_ERRORS = (OpcError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, OSError)
 
 
-def _row_line(row) -> str:
+def _row_cells(row) -> list[str]:
     cells, seen = [], set()
     for cell in row.cells:
         if id(cell._tc) in seen:  # a merged cell is repeated by python-docx
             continue
         seen.add(id(cell._tc))
-        cells.append(" ".join(cell.text.split()))
-    return " | ".join(cells) if any(cells) else ""
+        cells.append(cell.text)
+    return cells
 
 
 def _table_lines(table: Table) -> list[str]:
-    return [line for line in (_row_line(row) for row in table.rows) if line]
+    """A header/signature table cell by cell, a data table row by row (readers/tables.py)."""
+    return layout_table_lines([_row_cells(row) for row in table.rows])
 
 
 def _core_metadata(document) -> dict[str, str]:

@@ -4,6 +4,8 @@ Soft-wrapped lines of one paragraph are joined back (one space) from the line ge
 pdf_layout.py, also across a page break. Pages are normalised one by one and joined with "\\n" (with
 " " where a paragraph runs on to the next page, "" after a break inside "294-QĐ/TW");
 RawDocument.pages records each page's span.
+Page furniture (Công báo running heads, bare page numbers, the digital-signature stamp) is dropped and
+the first page's two-column header is read by position (pdf_layout.drop_furniture, header_columns).
 Encrypted files raise EncryptedFileError, corrupt or truncated ones ParseError.
 """
 from __future__ import annotations
@@ -49,8 +51,12 @@ def _page_content(doc: pymupdf.Document, page_no: int, path: Path, settings: Set
     try:
         page = doc[page_no - 1]
         textpage = page.get_textpage(flags=_TEXT_FLAGS)
-        lines = layout.page_lines(page.get_text("dict", textpage=textpage),
-                                  page.get_text("words", textpage=textpage))
+        lines = layout.drop_furniture(layout.page_lines(page.get_text("dict", textpage=textpage),
+                                                        page.get_text("words", textpage=textpage)),
+                                      page.rect.height)
+        lines = layout.footnote_notes(lines, page.rect.height)
+        if page_no == 1:
+            lines = layout.header_columns(lines, page.rect.x0, page.rect.x1)
     except _PDF_ERRORS as exc:
         warnings.append(f"trang {page_no}: không đọc được lớp văn bản ({exc})")
         return ""

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 _SUPERS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁽"
 _MARKERS = re.compile(
-    r"(?:Điều\s+\d+[a-z]?\s*[.:]"                                            # Điều 30.
+    r"(?:Điều\s+\d+[a-z]?(?:\s*[.:]|$)"                                      # Điều 30. / Điều 30
     r"|(?:Chương|CHƯƠNG|Mục|MỤC)\s+(?:[IVXLC]+|\d+)\s*(?:$|[.:—–-])"        # Chương II / Mục 1.
     r"|(?:Phần|PHẦN)\s+(?:thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\s*(?:$|[.:—–-])"  # Phần thứ hai
     r"|\d{1,3}(?:\.\d{1,2})*\.(?!\d)"                                         # 1.  1.1.  2.1.
@@ -56,6 +56,7 @@ class Line:
     first_word: float      # width of the first word
     horizontal: bool = True
     block: int = 0         # pymupdf's text block on the page
+    alone: bool = False    # a header item read by position: never joined to another line
 
     @property
     def height(self) -> float:
@@ -92,11 +93,53 @@ def page_lines(textdict: dict, words: list[tuple]) -> list[Line]:
                 sizes[key] = sizes.get(key, 0) + len(span["text"].strip())
             dx, dy = line.get("dir", (1.0, 0.0))
             lines.append(Line(
-                text="".join(span["text"] for span in line["spans"]).strip(),
+                text=_line_text(line["spans"]),
                 x0=ink[0][0], y0=min(w[1] for w in ink), x1=ink[-1][2], y1=max(w[3] for w in ink),
                 size=max(sizes, key=sizes.get), first_word=ink[0][2] - ink[0][0],
                 horizontal=dx > 0.99 and abs(dy) < 0.01, block=b_no))
     return lines
+
+
+_SUPER_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT_FLAG = 1      # pymupdf span flag
+
+
+def _line_text(spans: list[dict]) -> str:
+    """A line's text, footnote numbers as superscript digits: a raised span of digits ("chính¹."),
+    or digits opening a line in a clearly smaller size than what follows (the number of a note at
+    the foot of a page, which Word does not raise)."""
+    parts = []
+    for i, span in enumerate(spans):
+        t = span["text"]
+        digits = t.strip().isdigit()
+        raised = span.get("flags", 0) & _SUPERSCRIPT_FLAG
+        note_number = (i == 0 and len(spans) > 1 and spans[1]["text"].strip()
+                       and span["size"] < 0.8 * spans[1]["size"])
+        parts.append(t.strip().translate(_SUPER_DIGITS) if digits and (raised or note_number) else t)
+    return "".join(parts).strip()
+
+
+def footnote_notes(lines: list[Line], height: float) -> list[Line]:
+    """The notes at the foot of a page ("¹ Luật Hải quan số …" in a smaller size, running over
+    several lines) as one line each, read on their own; the page's other lines unchanged."""
+    if len(lines) < 3:
+        return lines
+    body = statistics.median(ln.size for ln in lines)
+    start = next((i for i, ln in enumerate(lines) if ln.y0 > 0.4 * height and ln.size < body - 0.5
+                  and re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*\S", ln.text)), None)
+    if start is None:
+        return lines
+    notes: list[Line] = []
+    rest: list[Line] = []
+    for ln in lines[start:]:
+        if ln.size >= body - 0.5:
+            rest.append(ln)                    # body text below the notes (rare): kept as it is
+        elif re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s*\S", ln.text) or not notes:
+            notes.append(replace(ln, alone=True))
+        else:
+            a = notes[-1]
+            notes[-1] = replace(a, text=a.text + joiner(a.text) + ln.text, y1=ln.y1)
+    return lines[:start] + rest + notes
 
 
 def frames(pages: list[tuple[tuple[float, float], list[Line]]]) -> list[Frame | None]:
@@ -195,6 +238,8 @@ def continues(prev: Line, nxt: Line, prev_frame: Frame, next_frame: Frame, *, sa
 
     prev_opens: `prev` is the first line of its paragraph (then an equally indented `nxt` is
     read as a new indented paragraph, not a continuation)."""
+    if prev.alone or nxt.alone:
+        return False
     if not (style.wraps and prev.horizontal and nxt.horizontal) or starts_paragraph(nxt.text, prev.text):
         return False
     size = min(prev.size, nxt.size)
@@ -227,7 +272,7 @@ def continues(prev: Line, nxt: Line, prev_frame: Frame, next_frame: Frame, *, sa
 
 def same_row(prev: Line, nxt: Line) -> bool:
     """A justified line that pymupdf cut in two at a wide space ("Nguồn:      https://…")."""
-    return (nxt.block == prev.block and nxt.x0 > prev.x1 and prev.horizontal and nxt.horizontal
+    return (nxt.block == prev.block and not (prev.alone or nxt.alone) and nxt.x0 > prev.x1 and prev.horizontal and nxt.horizontal
             and abs(nxt.y1 - prev.y1) < 0.2 * min(prev.size, nxt.size))
 
 
@@ -262,3 +307,44 @@ def paragraph_text(lines: list[Line]) -> str:
     for ln in lines[1:]:
         out += joiner(out) + ln.text
     return out
+
+
+# ---- page furniture and the two-column header ---------------------------------------------------
+_RUNNING_HEAD = re.compile(r"^(?:\d{1,4}\s+)?CÔNG BÁO\s*/\s*Số\b.*$|^.*\bCÔNG BÁO\s*/\s*Số\b.*?\s\d{1,4}$")
+_PAGE_NUMBER = re.compile(r"^(?:Trang\s+)?[-–]?\s*\d{1,4}\s*[-–]?$")
+_STAMP = re.compile(r"^(?:Người ký|Ký bởi|Email|Cơ quan|Thời gian ký|Signed by|Signing time)\s*:")
+
+
+def drop_furniture(lines: list[Line], height: float) -> list[Line]:
+    """Without the running heads of a Công báo issue ("CÔNG BÁO/Số 471 + 472/Ngày 26-3-2021 31"),
+    bare page numbers at the top or bottom edge, and the digital-signature stamp ("Người ký: …",
+    "Email: …", "Cơ quan: …", "Thời gian ký: …"): page furniture, not the document's text."""
+    out = []
+    for ln in lines:
+        edge = ln.y1 < 0.1 * height or ln.y0 > 0.9 * height
+        if _STAMP.match(ln.text) or (edge and (_PAGE_NUMBER.match(ln.text) or _RUNNING_HEAD.match(ln.text))):
+            continue
+        if _RUNNING_HEAD.match(ln.text) and ln.y0 < 0.2 * height:
+            continue
+        out.append(ln)
+    return out
+
+
+def header_columns(lines: list[Line], x0: float, x1: float) -> list[Line]:
+    """The first page's header read by position: the official header sets issuer and number in a
+    left column and motto, place and date in a right one, on shared rows ("Số 294-QĐ/TW" level with
+    "Hà Nội, ngày 26 tháng 5 năm 2025"). The lines above the first centred line are read column by
+    column (left, top to bottom, then right), each line on its own."""
+    mid, width = (x0 + x1) / 2, max(1.0, x1 - x0)
+    zone = []
+    for ln in lines:
+        cx = (ln.x0 + ln.x1) / 2
+        if abs(cx - mid) < 0.06 * width and ln.x1 - ln.x0 < 0.8 * width or ln.x1 - ln.x0 > 0.6 * width:
+            break          # the type word / title, or body text
+        zone.append(ln)
+    left = [ln for ln in zone if (ln.x0 + ln.x1) / 2 < mid]
+    right = [ln for ln in zone if (ln.x0 + ln.x1) / 2 >= mid]
+    if not left or not right:
+        return lines
+    ordered = sorted(left, key=lambda ln: ln.y0) + sorted(right, key=lambda ln: ln.y0)
+    return [replace(ln, alone=True) for ln in ordered] + lines[len(zone):]
