@@ -16,6 +16,7 @@ import yaml
 
 from ktgs.ingest.encodings import TCVN3, detect_legacy, to_unicode
 from ktgs.ingest.raw import RawDocument
+from ktgs.ingest.reflow import reflow
 from ktgs.ingest.text import normalise
 from ktgs.settings import Settings
 
@@ -134,5 +135,5 @@ def read(path: Path, data: bytes, settings: Settings, fmt: str = "txt") -> RawDo
     text, warnings = decode_bytes(data)
     metadata, body, fm_warnings = split_front_matter(text)
     body = markdown_to_text(body) if fmt == "md" else strip_emphasis(body)
-    return RawDocument(text=normalise(body), source_path=str(path), format=fmt, checksum="",
+    return RawDocument(text=reflow(normalise(body)), source_path=str(path), format=fmt, checksum="",
                        metadata=metadata, warnings=warnings + fm_warnings)
