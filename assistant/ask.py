@@ -137,6 +137,26 @@ class Assistant:
             shown = evidence                 # what the answer may cite: what its writer was shown
             if generator is None:
                 text = extractive_answer(rewritten, evidence)
+            elif mode == "local":
+                # the small local model picks and orders the quotes and writes the lead line only
+                from ktgs.assistant.llm_answer import candidates, compose
+                from ktgs.assistant.prompts import SELECT, select_messages
+
+                prompt_id = SELECT.id
+                model_ids["llm"] = generator.model_id
+                cands = candidates(rewritten, evidence)
+                messages = select_messages(rewritten, cands.lines)
+                if stream:
+                    parts = []
+                    for delta in generator.stream(messages):
+                        if not parts:
+                            timings["first_token"] = round((time.perf_counter() - t0) * 1000, 2)
+                        parts.append(delta)
+                        yield delta
+                    reply = "".join(parts)
+                else:
+                    reply = generator.complete(messages) if cands.lines else ""
+                text = compose(cands, reply)
             else:
                 from ktgs.assistant.prompts import ANSWER, answer_messages
 
