@@ -114,3 +114,49 @@ def test_withdrawal_question_is_answered_not_refused(assistant):
     assert answer.grounded
     assert any(_suffix(c.unit_id) == "dieu-33/khoan-2" for c in answer.citations)
     assert "phần còn lại được tiếp tục giải quyết theo quy định của Luật này" in _flat(answer.text)
+
+
+# -- local mode's answer shape, through the OpenAI-compatible stand-in (tests/fake_openai_server.py):
+# the model picks and orders the quotes and writes the lead; the quotes are the extractive ones
+@pytest.fixture(scope="module")
+def server():
+    from fake_openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer() as s:
+        yield s
+
+
+def _local(assistant, server, model):
+    from ktgs.assistant.llm import openai_generator
+
+    settings = assistant.settings.with_(llm_url=server.url, llm_model=model)
+    return Assistant(settings, searcher=assistant.searcher, generator=openai_generator(settings), log=False)
+
+
+def test_local_shape_model_orders_the_quotes_and_writes_the_lead(assistant, server):
+    from ktgs.assistant.prompts import SELECT
+
+    q = "Thời hạn giải quyết tố cáo là bao lâu?"
+    extractive = assistant.ask(q)
+    quotes = [ln for ln in extractive.text.split("\n") if ln.startswith("“") and "(" in ln]
+    answer = _local(assistant, server, "fake-good").ask(q, mode="local")
+    assert answer.grounded and answer.prompt_id == SELECT.id
+    lines = answer.text.split("\n")
+    # fake-good leads with candidate (1) and asks for the candidates in reverse order
+    assert lines[0].startswith("“Thời hạn giải quyết tố cáo là không quá 30 ngày kể từ ngày thụ lý tố cáo” [1]")
+    assert lines[1:1 + len(quotes)] == list(reversed(quotes))
+    sent = server.requests[-1]["messages"][-1]["content"]
+    assert all(f"({k}) {line}" in sent for k, line in enumerate(quotes, 1))   # quotes written by code
+
+
+def test_local_shape_bad_reply_keeps_the_verified_quotes(assistant, server):
+    q = "Thời hạn giải quyết tố cáo là bao lâu?"
+    extractive = assistant.ask(q)
+    answer = _local(assistant, server, "fake-bad").ask(q, mode="local")
+    assert answer.grounded
+    assert FABRICATED_WORDS not in answer.text                      # the fabricated lead is dropped
+    quotes = [ln for ln in extractive.text.split("\n") if ln.startswith("“") and "(" in ln]
+    assert [ln for ln in answer.text.split("\n") if ln.startswith("“")] == quotes
+
+
+FABRICATED_WORDS = "90 ngày làm việc"
