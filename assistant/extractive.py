@@ -33,6 +33,7 @@ LONG_SENTENCE = 700                # a longer sentence is also offered as its ";
 MAX_LIST_CHARS = 1500
 WHOLE_UNIT_CHARS = 450             # a khoản / point this short is quoted whole
 MAX_ITEM_CHARS = 320               # an item of a quoted list: its first sentence(s) up to this length
+TITLE_LINE = 0.85                  # spans of a section's first line (maybe its title) weigh less
 SECOND_CLAUSE_RATIO = 0.8          # a second clause must score this close to the first
 SEE_ALSO = 3
 
@@ -88,10 +89,10 @@ def _heading_end(ev: Evidence) -> int:
     first, _, rest = text.partition("\n")
     if not rest.strip():
         return 0
-    heading = ev.unit.heading.strip()
-    if (heading and first.strip() == heading) or ev.unit.level in ("dieu", "phan", "chuong", "muc") \
-            or len(first) <= 120:
+    if ev.unit.level in ("dieu", "phan", "chuong", "muc"):
         return len(first)
+    # a khoản's first line is content ("1. Người tố cáo có các quyền sau đây:"); a section's first
+    # line may be a title ("1.1. Về tuổi đời.") or content: it stays, its spans weigh less (TITLE_LINE)
     return 0
 
 
@@ -122,6 +123,11 @@ def _whole(ev: Evidence) -> tuple[int, int] | None:
     """The whole text of a short khoản / point (without its number), as one quote."""
     text = ev.unit.text
     skip = _heading_end(ev)
+    first, _, rest = text.partition("\n")
+    if not skip and rest.strip() and ev.unit.level == "section":
+        title = first[_ENUM_RE.match(first).end():] if _ENUM_RE.match(first) else first
+        if _is_heading(title) or not re.search(r"[.;:!?…]$", title.strip()):
+            skip = len(first)         # "IV. KINH PHÍ THỰC HIỆN", "1.1. Về tuổi đời": a title
     s, e = _trimmed(text, skip, len(text))
     while s < e and text[s] in "\n ":
         s += 1
@@ -152,11 +158,14 @@ def best_clause(question: str, ev: Evidence) -> Clause | None:
         list_end = _with_list(text, end)
         if list_end != end:
             spans.append((start, list_end))     # the list intro with its items, as one clause
+    first_end = text.find("\n")
     for start, end in spans:
         span = text[start:end]
         if start < skip or _is_heading(span):
             continue
         score = _clause_score(span, q_terms, wants_number, wants_duration)
+        if ev.unit.level == "section" and 0 < first_end and end <= first_end:
+            score *= TITLE_LINE
         if best is None or score > best.score:
             best = Clause(ev, start, end, score)
     return best
@@ -230,6 +239,10 @@ def lead_piece(quote: str) -> str | None:
         return quote[m.end():].strip()
     if len(quote) <= 160:
         return quote
+    for piece in re.split(r"(?<=[,;])\s+", quote):      # the clause that holds the number
+        piece = piece.strip(" ,;")
+        if any(ch.isdigit() for ch in piece) and len(piece.split()) >= 3 and len(piece) <= 160:
+            return piece
     return None
 
 
