@@ -42,6 +42,14 @@ def candidates(question: str, evidence: Sequence[Evidence]) -> Candidates:
     return Candidates(lines, see_also, fixed)
 
 
+def lead_so_far(partial: str) -> str:
+    """The lead sentence of a reply still being written (for streaming), "" before "TRẢ LỜI:"."""
+    m = re.search(r"TRẢ LỜI\s*:?\**\s*", partial, re.IGNORECASE)
+    if not m:
+        return ""
+    return partial[m.end():].split("\n", 1)[0].split("CHỌN", 1)[0]
+
+
 def read_reply(reply: str, n_candidates: int) -> tuple[str, list[int]]:
     """(lead sentence, chosen candidate numbers) of the model's two-line reply; ("", []) when absent."""
     lead_m = _LEAD_RE.search(reply)
