@@ -22,6 +22,7 @@ thuoc tai theo tren trong tu va vao ve vi voi vay xin gom nhat
 """.split())
 CHILD_LEVELS = ("khoan", "section", "paragraph")      # điểm stay inside their khoản (lists read whole)
 EXPANDABLE_LEVELS = ("dieu", "section", "phan", "chuong", "muc")
+WHOLE_SECTION = 450              # a section this short stays one evidence item (its sub-points inside)
 RANK_DECAY = 0.15                 # retrieval prior of the hit at 0-based position i: 1 / (1 + 0.15 i)
 SIBLING_PENALTY = 0.95            # a second child of the same hit ranks just below the first
 NO_NUMBER_PENALTY = 0.85
@@ -189,6 +190,8 @@ def select_evidence(question: str, hits: Sequence[Hit], searcher: Any = None,
         parent_overlap = unit_overlap(q_terms, hit.unit, hit.unit.breadcrumb)
         chosen: list[tuple[Unit, float]] = []
         children = _children(searcher, hit.unit)
+        if hit.unit.level == "section" and len(hit.unit.text) <= WHOLE_SECTION:
+            children = []             # a short point is quoted whole, its sub-points with it
         if children:
             scored = sorted(((unit_overlap(q_terms, c, hit.unit.heading), c.order, c) for c in children),
                             key=lambda t: (-t[0], t[1]))
@@ -329,7 +332,9 @@ def complete_rule(question: str, evidence: list[Evidence], q_terms: set[str] | N
     if asks_enumeration(question):
         whole = _as_list(first, q_terms)
         if whole is not None:
-            return [whole] + [ev for ev in evidence[1:] if not ev.unit.unit_id.startswith(whole.unit.unit_id + "/")]
+            listed = " ".join(_words(whole.unit.text))
+            return [whole] + [ev for ev in evidence[1:] if not ev.unit.unit_id.startswith(whole.unit.unit_id + "/")
+                              and " ".join(_words(ev.unit.text)) not in listed]   # an item already listed
     if first.parent is None or len(first.siblings) < 2:
         return evidence
     wants_number = asks_quantity(question)

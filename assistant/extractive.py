@@ -126,7 +126,7 @@ def _whole(ev: Evidence) -> tuple[int, int] | None:
     first, _, rest = text.partition("\n")
     if not skip and rest.strip() and ev.unit.level == "section":
         title = first[_ENUM_RE.match(first).end():] if _ENUM_RE.match(first) else first
-        if _is_heading(title) or not re.search(r"[.;:!?…]$", title.strip()):
+        if _is_heading(title) or not re.search(r"[.;:!?…]$", title.strip()) or len(title) <= 60:
             skip = len(first)         # "IV. KINH PHÍ THỰC HIỆN", "1.1. Về tuổi đời": a title
     s, e = _trimmed(text, skip, len(text))
     while s < e and text[s] in "\n ":
@@ -215,6 +215,20 @@ def choose_clauses(question: str, evidence: Sequence[Evidence], max_clauses: int
     return clauses
 
 
+def _render(quote: str) -> str:
+    """A quote as shown: a point quoted with its sub-points becomes one quote per line (without the
+    sub-points' numbers, "“…”; “…”"); a list introduced by ":" stays one quote on one line."""
+    lines = [ln for ln in quote.split("\n") if ln.strip()]
+    if len(lines) < 2 or lines[0].rstrip().endswith(":"):
+        return _quoted(quote)
+    parts = []
+    for ln in lines:
+        s, e = _trimmed(ln, 0, len(ln))
+        if e - s >= 4:
+            parts.append(_quoted(ln[s:e]))
+    return "; ".join(parts) if parts else _quoted(quote)
+
+
 # ---- the lead line ------------------------------------------------------------------------------
 _THEN_RE = re.compile(r"\s+thì\s+")
 _IS_RE = re.compile(r"\s+là\s+")
@@ -225,7 +239,14 @@ def lead_piece(quote: str) -> str | None:
     """The words of a quoted rule that state its number: "không quá 30 ngày kể từ ngày thụ lý tố
     cáo" of "Thời hạn … là không quá 30 ngày …"; "vụ việc phức tạp … gia hạn … một lần nhưng không
     quá 30 ngày" of "Đối với vụ việc phức tạp thì có thể gia hạn …" (an elision inside one line)."""
-    if not any(ch.isdigit() for ch in quote) or "\n" in quote:
+    if "\n" in quote:               # a point quoted with its sub-points: the first line with a number
+        for line in quote.split("\n"):
+            s, e = _trimmed(line, 0, len(line))
+            piece = lead_piece(line[s:e]) if e > s else None
+            if piece:
+                return piece
+        return None
+    if not any(ch.isdigit() for ch in quote):
         return None
     m = _THEN_RE.search(quote)
     if m and any(ch.isdigit() for ch in quote[m.end():]):
@@ -304,7 +325,7 @@ def extractive_answer(question: str, evidence: Sequence[Evidence], max_clauses: 
         clauses = choose_clauses(question, evidence, max_clauses)
         if not clauses:
             return ""
-        lines = [f"{_quoted(c.quote)} [{c.evidence.n}] ({c.evidence.label})." for c in clauses]
+        lines = [f"{_render(c.quote)} [{c.evidence.n}] ({c.evidence.label})." for c in clauses]
         lead = lead_line(question, clauses)
         if lead:
             lines.insert(0, lead)
