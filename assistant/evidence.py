@@ -222,11 +222,43 @@ def select_evidence(question: str, hits: Sequence[Hit], searcher: Any = None,
                           hit_unit_id=hit.unit.unit_id, notes=notes, parent=family[0], siblings=family[1])
             pool.append((ev.score, rank, ev))
     pool.sort(key=lambda t: (-t[0], t[1]))
-    out = dedupe([ev for _, _, ev in pool])[:max_items]
+    out = general_first(dedupe([ev for _, _, ev in pool]))[:max_items]
     out = dedupe(complete_rule(question, out, q_terms))
     for i, ev in enumerate(out, 1):
         ev.n = i
     return out
+
+
+GENERAL_FIRST_MARGIN = 0.05       # overlap a shallower point may lack and still go first
+
+
+def _point_path(unit: Unit) -> list[str]:
+    """"294-QD-TW-2025/7-2-3" → ["7", "2", "3"]; "…/phan-2/muc-ii/2-1/doan-1" → ["phan-2", "muc-ii", "2", "1", "doan-1"]."""
+    out: list[str] = []
+    for seg in unit.unit_id.split("/")[1:]:
+        out += seg.split("-") if re.fullmatch(r"\d+(?:-\d+)*", seg) else [seg]
+    return out
+
+
+def general_first(evidence: list[Evidence]) -> list[Evidence]:
+    """The general rule before its details: when the best evidence is a sub-point of a numbered
+    section ("7.2.3") and a shallower point of the same top-level point ("7.1") agrees with the
+    question as well (within GENERAL_FIRST_MARGIN), the shallower one goes first."""
+    if len(evidence) < 2 or evidence[0].unit.level not in ("section", "paragraph"):
+        return evidence
+    first = evidence[0]
+    top, depth = _point_path(first.unit)[:1], len(_point_path(first.unit))
+    best = None
+    for i, ev in enumerate(evidence[1:], 1):
+        path = _point_path(ev.unit)
+        if (ev.unit.doc_id == first.unit.doc_id and ev.unit.level == first.unit.level and path[:1] == top
+                and len(path) < depth and ev.overlap >= first.overlap - GENERAL_FIRST_MARGIN
+                and path != _point_path(first.unit)[:len(path)]):      # not an ancestor of it
+            if best is None or len(path) < len(_point_path(evidence[best].unit)):
+                best = i
+    if best is None:
+        return evidence
+    return [evidence[best]] + [ev for i, ev in enumerate(evidence) if i != best]
 
 
 # ---- one fact, one citation --------------------------------------------------------------------
@@ -335,8 +367,8 @@ def complete_rule(question: str, evidence: list[Evidence], q_terms: set[str] | N
             listed = " ".join(_words(whole.unit.text))
             return [whole] + [ev for ev in evidence[1:] if not ev.unit.unit_id.startswith(whole.unit.unit_id + "/")
                               and " ".join(_words(ev.unit.text)) not in listed]   # an item already listed
-    if first.parent is None or len(first.siblings) < 2:
-        return evidence
+    if first.parent is None or len(first.siblings) < 2 or first.unit.level not in ("khoan", "diem"):
+        return evidence               # qualifiers: sibling khoản / điểm of one Điều
     wants_number = asks_quantity(question)
     fit = first.overlap
     extra: list[Evidence] = []

@@ -313,24 +313,39 @@ def list_answer(ev: Evidence) -> list[str]:
     return lines
 
 
-def extractive_answer(question: str, evidence: Sequence[Evidence], max_clauses: int = 2) -> str:
-    """Answer text: a lead line (number / deadline questions), quoted clauses with [n] and label
-    (or the whole list for an enumeration), then "Xem thêm:" with the next labels."""
+@dataclass
+class Parts:
+    lead: str                         # "" or the lead line
+    lines: list[str]                  # quoted clauses (or a list's lines), each with [n] and label
+    see_also: str                     # "" or "Xem thêm: …"
+    is_list: bool = False
+
+
+def answer_parts(question: str, evidence: Sequence[Evidence], max_clauses: int = 2) -> Parts:
+    """The pieces of an extractive answer (the local mode reorders them)."""
     if not evidence:
-        return ""
-    if evidence[0].role == "list" and asks_enumeration(question):
+        return Parts("", [], "")
+    is_list = evidence[0].role == "list" and asks_enumeration(question)
+    lead = ""
+    if is_list:
         lines = list_answer(evidence[0])
         used = {evidence[0].n}
     else:
         clauses = choose_clauses(question, evidence, max_clauses)
         if not clauses:
-            return ""
+            return Parts("", [], "")
         lines = [f"{_render(c.quote)} [{c.evidence.n}] ({c.evidence.label})." for c in clauses]
         lead = lead_line(question, clauses)
-        if lead:
-            lines.insert(0, lead)
         used = {c.evidence.n for c in clauses}
     more = [ev.label for ev in evidence if ev.n not in used and ev.role != "qualifier"][:SEE_ALSO]
-    if more:
-        lines.append("Xem thêm: " + "; ".join(more) + ".")
-    return "\n".join(lines)
+    see_also = "Xem thêm: " + "; ".join(more) + "." if more else ""
+    return Parts(lead, lines, see_also, is_list)
+
+
+def extractive_answer(question: str, evidence: Sequence[Evidence], max_clauses: int = 2) -> str:
+    """Answer text: a lead line (number / deadline questions), quoted clauses with [n] and label
+    (or the whole list for an enumeration), then "Xem thêm:" with the next labels."""
+    parts = answer_parts(question, evidence, max_clauses)
+    if not parts.lines:
+        return ""
+    return "\n".join(([parts.lead] if parts.lead else []) + parts.lines + ([parts.see_also] if parts.see_also else []))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ktgs.assistant.evidence import Evidence
-from ktgs.assistant.extractive import extractive_answer
+from ktgs.assistant.extractive import answer_parts
 
 _LEAD_RE = re.compile(r"^\s*(?:\**\s*)?TRẢ LỜI\s*:?\**\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _CHOICE_RE = re.compile(r"^\s*(?:\**\s*)?CHỌN\s*:?\**\s*(.+)$", re.IGNORECASE | re.MULTILINE)
@@ -33,13 +33,9 @@ class Candidates:
 
 
 def candidates(question: str, evidence: Sequence[Evidence]) -> Candidates:
-    text = extractive_answer(question, evidence)
-    lines = [ln for ln in text.split("\n") if ln]
-    see_also = lines.pop() if lines and lines[-1].startswith("Xem thêm") else ""
-    fixed = bool(evidence) and evidence[0].role == "list"
-    if lines and not fixed and not lines[0].startswith(("“", '"')):
-        lines = lines[1:]             # the extractive lead line: the model writes its own
-    return Candidates(lines, see_also, fixed)
+    """The extractive answer's quoted lines (its lead line left out: the model writes its own)."""
+    parts = answer_parts(question, evidence)
+    return Candidates(parts.lines, parts.see_also, parts.is_list)
 
 
 def lead_so_far(partial: str) -> str:

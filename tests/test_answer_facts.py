@@ -66,7 +66,7 @@ def test_prohibited_acts_are_listed_whole(assistant, corpus_dir):
     assert answer.grounded
     text = _flat(answer.text)
     for k in khoans:
-        first_words = " ".join(re.sub(r"^\d+\.\s*", "", k.text).split()[:8])
+        first_words = " ".join(re.sub(r"^\d+\.\s*", "", k.text).split()[:8]).rstrip(".;")
         assert first_words in text, first_words
     assert any(c.unit_id.endswith("/dieu-8") for c in answer.citations)
     items = [ln for ln in answer.text.split("\n") if ln.startswith("- ")]
@@ -138,7 +138,7 @@ def test_local_shape_model_orders_the_quotes_and_writes_the_lead(assistant, serv
 
     q = "Thời hạn giải quyết tố cáo là bao lâu?"
     extractive = assistant.ask(q)
-    quotes = [ln for ln in extractive.text.split("\n") if ln.startswith("“") and "(" in ln]
+    quotes = [ln for ln in extractive.text.split("\n")[1:] if ln.startswith("“")]    # after the lead line
     answer = _local(assistant, server, "fake-good").ask(q, mode="local")
     assert answer.grounded and answer.prompt_id == SELECT.id
     lines = answer.text.split("\n")
@@ -155,7 +155,7 @@ def test_local_shape_bad_reply_keeps_the_verified_quotes(assistant, server):
     answer = _local(assistant, server, "fake-bad").ask(q, mode="local")
     assert answer.grounded
     assert FABRICATED_WORDS not in answer.text                      # the fabricated lead is dropped
-    quotes = [ln for ln in extractive.text.split("\n") if ln.startswith("“") and "(" in ln]
+    quotes = [ln for ln in extractive.text.split("\n")[1:] if ln.startswith("“")]
     assert [ln for ln in answer.text.split("\n") if ln.startswith("“")] == quotes
 
 
