@@ -332,10 +332,12 @@ def asks_enumeration(question: str) -> bool:
     return bool(_ENUM_Q_RE.search(" ".join(syllables(question))))
 
 
+# "1. ", "2.1. ", "a) ", "đ) ", "(1) ", "1) ", "- ", "+ ", "• ", "IV. " at the start of a line
+ITEM_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+|[a-zđ]\d?\)\s+|\(\d{1,2}\)\s*|\d{1,2}\)\s+|[-+•–]\s+|[IVXLC]+\.\s+)")
+
+
 def list_items(unit: Unit) -> list[str]:
     """The item lines of a unit that is a list (khoản of an Điều, "a)", "-", "(1)" lines)."""
-    from ktgs.assistant.extractive import ITEM_RE
-
     return [ln for ln in unit.text.split("\n")[1:] if ITEM_RE.match(ln.strip())]
 
 

@@ -18,14 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ktgs.assistant.evidence import (DURATION_BONUS, Evidence, asks_duration, asks_enumeration, asks_quantity,
-                                     expand_abbreviations, overlap_ratio, states_duration, terms, without_doc_refs)
+from ktgs.assistant.evidence import (DURATION_BONUS, ITEM_RE, Evidence, asks_duration, asks_enumeration, asks_quantity,
+                                     expand_abbreviations, list_items, overlap_ratio, states_duration, terms,
+                                     without_doc_refs)
 
 _LINE_RE = re.compile(r"[^\n]+")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zđ]|[“\"(\d])")   # ". " before a capital, a quote, a digit
 _CLAUSE_END_RE = re.compile(r"(?<=;)\s+")
-# "1. ", "2.1. ", "a) ", "đ) ", "(1) ", "1) ", "- ", "+ ", "• ", "IV. " at the start of a line
-ITEM_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+|[a-zđ]\d?\)\s+|\(\d{1,2}\)\s*|\d{1,2}\)\s+|[-+•–]\s+|[IVXLC]+\.\s+)")
 _ENUM_RE = ITEM_RE
 _TRAIL = " \t.;:,"
 MIN_SPAN = 12
@@ -297,8 +296,6 @@ def _item_quote(line: str) -> str:
 
 def list_answer(ev: Evidence) -> list[str]:
     """Lines of an enumeration: the list's title or introduction, then every item quoted, cited."""
-    from ktgs.assistant.evidence import list_items
-
     text = ev.unit.text
     first = text.split("\n", 1)[0]
     title = re.sub(r"^(?:Điều\s+\d+[a-z]?\s*[.:]|\d+(?:\.\d+)*\.?)\s*", "", first).strip(_TRAIL)
