@@ -324,6 +324,9 @@ _QUALIFIER_RE = re.compile(r"\b(gia han|truong hop|tru truong hop|ngoai tru|khon
                            r"keo dai|cham nhat|duoc phep|ngoai ra)\b")
 MAX_QUALIFIERS = 3
 QUALIFIER_FIT = 0.6               # a sibling qualifies the rule when it shares this share of the rule's fit
+LIST_INTRO_BONUS = 0.1            # a list introduced by ":" ("… bao gồm:") over a titled Điều
+LIST_RANK_PENALTY = 0.1           # per evidence rank: a later list must fit better
+LIST_CANDIDATES = 3               # the list may come from any of the first three evidence items
 LIST_TITLE_FIT = 0.5              # an enumeration question must match the list's title this well
 
 
@@ -341,17 +344,30 @@ def list_items(unit: Unit) -> list[str]:
     return [ln for ln in unit.text.split("\n")[1:] if ITEM_RE.match(ln.strip())]
 
 
-def _as_list(ev: Evidence, q_terms: set[str]) -> Evidence | None:
-    """ev's parent as one evidence item when it is the list the question asks for."""
-    parent = ev.parent
-    if parent is None or len(list_items(parent)) < 3:
-        return None
-    if overlap_ratio(q_terms, terms(parent.text.split("\n", 1)[0])) < LIST_TITLE_FIT:
-        return None
-    return Evidence(n=0, unit=parent, document=ev.document, label=make_label(parent, ev.document),
-                    score=ev.score, retrieval=ev.retrieval,
-                    overlap=max(ev.overlap, unit_overlap(q_terms, parent, parent.breadcrumb)),
-                    hit_unit_id=ev.hit_unit_id, notes=list(ev.notes), role="list")
+def _as_list(ev: Evidence, q_terms: set[str]) -> tuple[float, Evidence] | None:
+    """The list the question asks for, as one evidence item with how well its title / introduction
+    fits the question: ev's own unit when it is a list (a khoản with its điểm), else its parent
+    (an Điều with its khoản)."""
+    for unit in (ev.unit, ev.parent):
+        if unit is None or len(list_items(unit)) < 3:
+            continue
+        intro = unit.text.split("\n", 1)[0]
+        fit = overlap_ratio(q_terms, terms(intro))
+        if fit < LIST_TITLE_FIT:
+            continue
+        if intro.rstrip().endswith(":"):
+            fit += LIST_INTRO_BONUS     # "Trụ sở tiếp công dân bao gồm:" introduces exactly this list
+        if unit is ev.unit:
+            whole = Evidence(n=0, unit=unit, document=ev.document, label=ev.label, score=ev.score,
+                             retrieval=ev.retrieval, overlap=ev.overlap, hit_unit_id=ev.hit_unit_id,
+                             notes=list(ev.notes), parent=ev.parent, siblings=ev.siblings, role="list")
+        else:
+            whole = Evidence(n=0, unit=unit, document=ev.document, label=make_label(unit, ev.document),
+                             score=ev.score, retrieval=ev.retrieval,
+                             overlap=max(ev.overlap, unit_overlap(q_terms, unit, unit.breadcrumb)),
+                             hit_unit_id=ev.hit_unit_id, notes=list(ev.notes), role="list")
+        return fit, whole
+    return None
 
 
 def complete_rule(question: str, evidence: list[Evidence], q_terms: set[str] | None = None) -> list[Evidence]:
@@ -364,10 +380,13 @@ def complete_rule(question: str, evidence: list[Evidence], q_terms: set[str] | N
     q_terms = q_terms if q_terms is not None else terms(expand_abbreviations(question))
     first = evidence[0]
     if asks_enumeration(question):
-        whole = _as_list(first, q_terms)
-        if whole is not None:
+        found = [(fit - LIST_RANK_PENALTY * i, -i, whole) for i, ev in enumerate(evidence[:LIST_CANDIDATES])
+                 for fit, whole in [_as_list(ev, q_terms) or (0.0, None)] if whole is not None]
+        if found:
+            whole = max(found, key=lambda t: (t[0], t[1]))[2]     # the best-fitting title, then the earlier
             listed = " ".join(_words(whole.unit.text))
-            return [whole] + [ev for ev in evidence[1:] if not ev.unit.unit_id.startswith(whole.unit.unit_id + "/")
+            return [whole] + [ev for ev in evidence if ev.unit.unit_id != whole.unit.unit_id
+                              and not ev.unit.unit_id.startswith(whole.unit.unit_id + "/")
                               and " ".join(_words(ev.unit.text)) not in listed]   # an item already listed
     if first.parent is None or len(first.siblings) < 2 or first.unit.level not in ("khoan", "diem"):
         return evidence               # qualifiers: sibling khoản / điểm of one Điều
