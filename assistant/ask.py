@@ -145,6 +145,30 @@ class Assistant:
             shown = evidence                 # what the answer may cite: what its writer was shown
             if generator is None:
                 text = extractive_answer(rewritten, evidence)
+            elif mode == "local":
+                # the small local model picks and orders the quotes and writes the lead line only
+                from ktgs.assistant.llm_answer import candidates, compose, lead_so_far
+                from ktgs.assistant.prompts import SELECT, select_messages
+
+                prompt_id = SELECT.id
+                model_ids["llm"] = generator.model_id
+                cands = candidates(rewritten, evidence)
+                messages = select_messages(rewritten, cands.lines)
+                if stream and cands.lines:
+                    parts = []
+                    shown_lead = 0
+                    for delta in generator.stream(messages):
+                        if not parts:
+                            timings["first_token"] = round((time.perf_counter() - t0) * 1000, 2)
+                        parts.append(delta)
+                        lead = lead_so_far("".join(parts))      # the UI sees the lead line as it is written
+                        if len(lead) > shown_lead:
+                            yield lead[shown_lead:]
+                            shown_lead = len(lead)
+                    reply = "".join(parts)
+                else:
+                    reply = generator.complete(messages) if cands.lines else ""
+                text = compose(cands, reply)
             else:
                 from ktgs.assistant.prompts import ANSWER, answer_messages
 

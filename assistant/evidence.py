@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from ktgs.contracts import STATUS_UNKNOWN, Document, Hit, Unit
+from ktgs.contracts import STATUS_IN_FORCE, STATUS_REPLACED, STATUS_UNKNOWN, Document, Hit, Unit
 
 # folded syllables that carry no content in a question (question words, particles, glue)
 STOP_SYLLABLES = frozenset("""
@@ -22,6 +22,7 @@ thuoc tai theo tren trong tu va vao ve vi voi vay xin gom nhat
 """.split())
 CHILD_LEVELS = ("khoan", "section", "paragraph")      # điểm stay inside their khoản (lists read whole)
 EXPANDABLE_LEVELS = ("dieu", "section", "phan", "chuong", "muc")
+WHOLE_SECTION = 450              # a section this short stays one evidence item (its sub-points inside)
 RANK_DECAY = 0.15                 # retrieval prior of the hit at 0-based position i: 1 / (1 + 0.15 i)
 SIBLING_PENALTY = 0.95            # a second child of the same hit ranks just below the first
 NO_NUMBER_PENALTY = 0.85
@@ -50,6 +51,9 @@ class Evidence:
     overlap: float                    # share of the question's terms found in the unit (with its heading)
     hit_unit_id: str = ""             # the retrieved unit it was selected from (itself or its parent)
     notes: list[str] = field(default_factory=list)
+    parent: Unit | None = None        # the Điều / section a khoản / paragraph belongs to
+    siblings: list[Unit] = field(default_factory=list)   # the parent's children, in order (itself included)
+    role: str = ""                    # "" | "list" (a whole enumeration) | "qualifier" (a sibling khoản of the rule)
 
     @property
     def doc_number(self) -> str:
@@ -144,6 +148,17 @@ def _title(searcher: Any, unit: Unit) -> str:
     return parent.heading if parent is not None else unit.heading
 
 
+def _family(searcher: Any, unit: Unit) -> tuple[Unit | None, list[Unit]]:
+    """The parent of a khoản / paragraph / sub-section hit and the parent's children (siblings)."""
+    if searcher is None or not unit.parent_id or unit.level not in CHILD_LEVELS:
+        return None, []
+    getter = getattr(searcher, "get_unit", None)
+    parent = getter(unit.parent_id) if getter else None
+    if parent is None:
+        return None, []
+    return parent, _children(searcher, parent)
+
+
 def _children(searcher: Any, unit: Unit) -> list[Unit]:
     if searcher is None or unit.level not in EXPANDABLE_LEVELS or not hasattr(searcher, "children"):
         return []
@@ -175,14 +190,18 @@ def select_evidence(question: str, hits: Sequence[Hit], searcher: Any = None,
         parent_overlap = unit_overlap(q_terms, hit.unit, hit.unit.breadcrumb)
         chosen: list[tuple[Unit, float]] = []
         children = _children(searcher, hit.unit)
+        if hit.unit.level == "section" and len(hit.unit.text) <= WHOLE_SECTION:
+            children = []             # a short point is quoted whole, its sub-points with it
         if children:
             scored = sorted(((unit_overlap(q_terms, c, hit.unit.heading), c.order, c) for c in children),
                             key=lambda t: (-t[0], t[1]))
             best = scored[0][0]
             if best > 0 and best >= 0.5 * parent_overlap:
                 chosen = [(c, s) for s, _, c in scored[:per_hit] if s >= 0.8 * best]
+        family: tuple[Unit | None, list[Unit]] = (hit.unit, children) if chosen else (None, [])
         if not chosen:
             chosen = [(hit.unit, parent_overlap)]
+            family = _family(searcher, hit.unit)
         for i, (unit, ov) in enumerate(chosen):
             if unit.unit_id in seen:
                 continue
@@ -200,13 +219,201 @@ def select_evidence(question: str, hits: Sequence[Hit], searcher: Any = None,
             ev = Evidence(n=0, unit=unit, document=document, label=label,
                           score=(RETRIEVAL_WEIGHT * retrieval + (1 - RETRIEVAL_WEIGHT) * fit) * (SIBLING_PENALTY ** i),
                           retrieval=retrieval, overlap=ov,
-                          hit_unit_id=hit.unit.unit_id, notes=notes)
+                          hit_unit_id=hit.unit.unit_id, notes=notes, parent=family[0], siblings=family[1])
             pool.append((ev.score, rank, ev))
     pool.sort(key=lambda t: (-t[0], t[1]))
-    out = [ev for _, _, ev in pool[:max_items]]
+    out = general_first(dedupe([ev for _, _, ev in pool]))[:max_items]
+    out = dedupe(complete_rule(question, out, q_terms))
     for i, ev in enumerate(out, 1):
         ev.n = i
     return out
+
+
+GENERAL_FIRST_MARGIN = 0.05       # overlap a shallower point may lack and still go first
+
+
+def _point_path(unit: Unit) -> list[str]:
+    """"294-QD-TW-2025/7-2-3" → ["7", "2", "3"]; "…/phan-2/muc-ii/2-1/doan-1" → ["phan-2", "muc-ii", "2", "1", "doan-1"]."""
+    out: list[str] = []
+    for seg in unit.unit_id.split("/")[1:]:
+        out += seg.split("-") if re.fullmatch(r"\d+(?:-\d+)*", seg) else [seg]
+    return out
+
+
+def general_first(evidence: list[Evidence]) -> list[Evidence]:
+    """The general rule before its details: when the best evidence is a sub-point of a numbered
+    section ("7.2.3") and a shallower point of the same top-level point ("7.1") agrees with the
+    question as well (within GENERAL_FIRST_MARGIN), the shallower one goes first."""
+    if len(evidence) < 2 or evidence[0].unit.level not in ("section", "paragraph"):
+        return evidence
+    first = evidence[0]
+    top, depth = _point_path(first.unit)[:1], len(_point_path(first.unit))
+    best = None
+    for i, ev in enumerate(evidence[1:], 1):
+        path = _point_path(ev.unit)
+        if (ev.unit.doc_id == first.unit.doc_id and ev.unit.level == first.unit.level and path[:1] == top
+                and len(path) < depth and ev.overlap >= first.overlap - GENERAL_FIRST_MARGIN
+                and path != _point_path(first.unit)[:len(path)]):      # not an ancestor of it
+            if best is None or len(path) < len(_point_path(evidence[best].unit)):
+                best = i
+    if best is None:
+        return evidence
+    return [evidence[best]] + [ev for i, ev in enumerate(evidence) if i != best]
+
+
+# ---- one fact, one citation --------------------------------------------------------------------
+SAME_TEXT = 0.92                  # share of words two units must share to be "the same text"
+_FOOTNOTE_MARK_RE = re.compile(r"\[\d{1,3}\]|[⁽⁾¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+_LEAD_ENUM_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-zđ]\d?\))\s+")
+
+
+def _words(text: str) -> list[str]:
+    return syllables(_LEAD_ENUM_RE.sub("", _FOOTNOTE_MARK_RE.sub(" ", text)))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Near-identical texts: the same khoản in a law and in its văn bản hợp nhất (footnote marks and
+    the leading number ignored), or a sentence repeated in another document."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return False
+    if wa == wb:
+        return True
+    sa, sb = set(wa), set(wb)
+    return (min(len(wa), len(wb)) / max(len(wa), len(wb)) >= SAME_TEXT
+            and len(sa & sb) / max(len(sa), len(sb)) >= SAME_TEXT)
+
+
+def preferred(a: Evidence, b: Evidence) -> Evidence:
+    """Of two evidence items that quote the same text, the one to cite: a document that is not
+    replaced, then one known to be in force, then the consolidated text (văn bản hợp nhất: the
+    wording in force of a law and its amendments); otherwise the better-ranked `a`.
+    The one place that decides it (document status is refined by the validity code)."""
+    def rank(ev: Evidence) -> tuple[bool, bool, bool]:
+        doc_type = ev.document.doc_type if ev.document else ""
+        return (ev.doc_status == STATUS_REPLACED, ev.doc_status != STATUS_IN_FORCE,
+                doc_type != "van-ban-hop-nhat")
+    return b if rank(b) < rank(a) else a
+
+
+def dedupe(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """Evidence with each text once: of near-identical units (`same_text`) the `preferred` one is
+    kept, in the place of the better-ranked one."""
+    out: list[Evidence] = []
+    for ev in evidence:
+        twin = next((i for i, kept in enumerate(out)
+                     if kept.unit.unit_id == ev.unit.unit_id or same_text(kept.unit.text, ev.unit.text)), None)
+        if twin is None:
+            out.append(ev)
+            continue
+        keep = preferred(out[twin], ev)
+        if keep is ev:
+            ev.score, ev.retrieval = max(ev.score, out[twin].score), max(ev.retrieval, out[twin].retrieval)
+            ev.overlap = max(ev.overlap, out[twin].overlap)
+            ev.role = ev.role or out[twin].role
+            out[twin] = ev
+    return out
+
+
+# ---- the rule with what qualifies it; whole lists ------------------------------------------------
+_ENUM_Q_RE = re.compile(r"\b(nhung gi|gom nhung|bao gom|gom co|gom|cac truong hop|nhung truong hop|"
+                        r"bi nghiem cam|nghiem cam|nhung hanh vi|cac hanh vi|nhung viec|cac viec|"
+                        r"nhung noi dung|cac noi dung|nhung nhiem vu|cac nhiem vu|nhung quyen|cac quyen|"
+                        r"nhung ai|nhung hinh thuc|cac hinh thuc|cac buoc|nhung buoc|liet ke)\b")
+_QUALIFIER_RE = re.compile(r"\b(gia han|truong hop|tru truong hop|ngoai tru|khong ap dung|doi voi|neu|"
+                           r"keo dai|cham nhat|duoc phep|ngoai ra)\b")
+MAX_QUALIFIERS = 3
+QUALIFIER_FIT = 0.6               # a sibling qualifies the rule when it shares this share of the rule's fit
+LIST_INTRO_BONUS = 0.1            # a list introduced by ":" ("… bao gồm:") over a titled Điều
+LIST_RANK_PENALTY = 0.1           # per evidence rank: a later list must fit better
+LIST_CANDIDATES = 3               # the list may come from any of the first three evidence items
+LIST_TITLE_FIT = 0.5              # an enumeration question must match the list's title this well
+
+
+def asks_enumeration(question: str) -> bool:
+    """"những gì", "gồm", "các trường hợp", "hành vi bị nghiêm cấm": the answer is a whole list."""
+    return bool(_ENUM_Q_RE.search(" ".join(syllables(question))))
+
+
+# "1. ", "2.1. ", "a) ", "đ) ", "(1) ", "1) ", "- ", "+ ", "• ", "IV. " at the start of a line
+ITEM_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+|[a-zđ]\d?\)\s+|\(\d{1,2}\)\s*|\d{1,2}\)\s+|[-+•–]\s+|[IVXLC]+\.\s+)")
+
+
+def list_items(unit: Unit) -> list[str]:
+    """The item lines of a unit that is a list (khoản of an Điều, "a)", "-", "(1)" lines)."""
+    return [ln for ln in unit.text.split("\n")[1:] if ITEM_RE.match(ln.strip())]
+
+
+def _as_list(ev: Evidence, q_terms: set[str]) -> tuple[float, Evidence] | None:
+    """The list the question asks for, as one evidence item with how well its title / introduction
+    fits the question: ev's own unit when it is a list (a khoản with its điểm), else its parent
+    (an Điều with its khoản)."""
+    for unit in (ev.unit, ev.parent):
+        if unit is None or len(list_items(unit)) < 3:
+            continue
+        intro = unit.text.split("\n", 1)[0]
+        fit = overlap_ratio(q_terms, terms(intro))
+        if fit < LIST_TITLE_FIT:
+            continue
+        if intro.rstrip().endswith(":"):
+            fit += LIST_INTRO_BONUS     # "Trụ sở tiếp công dân bao gồm:" introduces exactly this list
+        if unit is ev.unit:
+            whole = Evidence(n=0, unit=unit, document=ev.document, label=ev.label, score=ev.score,
+                             retrieval=ev.retrieval, overlap=ev.overlap, hit_unit_id=ev.hit_unit_id,
+                             notes=list(ev.notes), parent=ev.parent, siblings=ev.siblings, role="list")
+        else:
+            whole = Evidence(n=0, unit=unit, document=ev.document, label=make_label(unit, ev.document),
+                             score=ev.score, retrieval=ev.retrieval,
+                             overlap=max(ev.overlap, unit_overlap(q_terms, unit, unit.breadcrumb)),
+                             hit_unit_id=ev.hit_unit_id, notes=list(ev.notes), role="list")
+        return fit, whole
+    return None
+
+
+def complete_rule(question: str, evidence: list[Evidence], q_terms: set[str] | None = None) -> list[Evidence]:
+    """The best evidence made whole: for an enumeration question, the list it belongs to (the Điều
+    with all its khoản) replaces it; otherwise its sibling khoản / points that qualify it (a
+    "gia hạn", "trường hợp", "đối với …" clause sharing most of its terms, stating a number when
+    the question asks for one) follow it as evidence of their own."""
+    if not evidence:
+        return evidence
+    q_terms = q_terms if q_terms is not None else terms(expand_abbreviations(question))
+    first = evidence[0]
+    if asks_enumeration(question):
+        found = [(fit - LIST_RANK_PENALTY * i, -i, whole) for i, ev in enumerate(evidence[:LIST_CANDIDATES])
+                 for fit, whole in [_as_list(ev, q_terms) or (0.0, None)] if whole is not None]
+        if found:
+            whole = max(found, key=lambda t: (t[0], t[1]))[2]     # the best-fitting title, then the earlier
+            listed = " ".join(_words(whole.unit.text))
+            return [whole] + [ev for ev in evidence if ev.unit.unit_id != whole.unit.unit_id
+                              and not ev.unit.unit_id.startswith(whole.unit.unit_id + "/")
+                              and " ".join(_words(ev.unit.text)) not in listed]   # an item already listed
+    if first.parent is None or len(first.siblings) < 2 or first.unit.level not in ("khoan", "diem"):
+        return evidence               # qualifiers: sibling khoản / điểm of one Điều
+    wants_number = asks_quantity(question)
+    fit = first.overlap
+    extra: list[Evidence] = []
+    for sib in first.siblings:
+        if sib.unit_id == first.unit.unit_id:
+            continue
+        folded = " ".join(syllables(sib.text))
+        if not _QUALIFIER_RE.search(folded):
+            continue
+        if wants_number and not any(ch.isdigit() for ch in _LEAD_ENUM_RE.sub("", sib.text)):
+            continue
+        ov = unit_overlap(q_terms, sib, first.parent.heading if first.parent else "")
+        if ov < QUALIFIER_FIT * fit:
+            continue
+        extra.append(Evidence(n=0, unit=sib, document=first.document, label=make_label(sib, first.document),
+                              score=first.score * SIBLING_PENALTY, retrieval=first.retrieval, overlap=ov,
+                              hit_unit_id=first.hit_unit_id, notes=list(first.notes), parent=first.parent,
+                              siblings=first.siblings, role="qualifier"))
+        if len(extra) >= MAX_QUALIFIERS:
+            break
+    if not extra:
+        return evidence
+    ids = {ev.unit.unit_id for ev in extra}
+    return [first] + extra + [ev for ev in evidence[1:] if ev.unit.unit_id not in ids]
 
 
 def _notes(document: Document | None) -> list[str]:

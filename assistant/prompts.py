@@ -39,6 +39,27 @@ ANSWER = Prompt(
     ),
 )
 
+SELECT = Prompt(
+    id="select-lead-vi-v1",
+    system=(
+        "Bạn là trợ lý tra cứu văn bản cho cán bộ ngành Kiểm tra Đảng. Người dùng đưa một câu hỏi và các "
+        "câu trích nguyên văn đã được kiểm chứng, đánh số (1), (2), …; mỗi câu trích có số căn cứ [n].\n"
+        "Nhiệm vụ:\n"
+        "1. Viết MỘT câu trả lời ngắn (không quá 40 từ) nêu thẳng điều được hỏi (con số, thời hạn, cơ quan "
+        "có thẩm quyền, điều kiện, có hay không), chỉ dùng từ ngữ của các câu trích, kèm số căn cứ [n] của "
+        "câu trích đã dùng. Không thêm điều gì không có trong câu trích.\n"
+        "2. Chọn các câu trích cần để trả lời, theo thứ tự nên đọc.\n"
+        "Chỉ trả về đúng hai dòng:\n"
+        "TRẢ LỜI: <câu trả lời ngắn có [n]>\n"
+        "CHỌN: <các số câu trích, ví dụ 2, 1>"
+    ),
+    user=(
+        "Câu hỏi: {question}\n\n"
+        "Các câu trích:\n{candidates}\n\n"
+        "Hai dòng:"
+    ),
+)
+
 REWRITE = Prompt(
     id="rewrite-vi-v1",
     system=(
@@ -94,7 +115,7 @@ QUIZ_PARAPHRASE = Prompt(
     ),
 )
 
-PROMPTS: dict[str, Prompt] = {p.id: p for p in (ANSWER, REWRITE, QUIZ_SITUATION, QUIZ_PARAPHRASE)}
+PROMPTS: dict[str, Prompt] = {p.id: p for p in (ANSWER, SELECT, REWRITE, QUIZ_SITUATION, QUIZ_PARAPHRASE)}
 EVIDENCE_CHARS = 900                 # each evidence text is cut to this many characters in the prompt
 
 
@@ -120,6 +141,12 @@ def answer_messages(question: str, evidence: Sequence[Evidence],
                     max_chars: int = EVIDENCE_CHARS) -> list[Message]:
     return [("system", ANSWER.system),
             ("user", ANSWER.user.format(evidence=format_evidence(evidence, max_chars), question=question))]
+
+
+def select_messages(question: str, candidate_lines: Sequence[str]) -> list[Message]:
+    """The SELECT prompt: the question and the numbered candidate lines (quotes written by code)."""
+    numbered = "\n".join(f"({k}) {line}" for k, line in enumerate(candidate_lines, 1))
+    return [("system", SELECT.system), ("user", SELECT.user.format(question=question, candidates=numbered))]
 
 
 def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> list[Message]:

@@ -66,6 +66,10 @@ def _capitalise_words(s: str) -> str:
 def document_name(document: Document) -> str:
     """'Luật Tố cáo số 25/2018/QH14', 'Quy định số 69-QĐ/TW', or the title when there is no number."""
     number = document.doc_number if _is_number(document) else ""
+    if document.doc_type == "van-ban-hop-nhat" and document.title and number:
+        # "Văn bản hợp nhất Luật Tố cáo số 112/VBHN-VPQH", as such texts are titled
+        base = re.sub(r"\s*\(\s*văn bản hợp nhất\s*\)\s*$", "", document.title, flags=re.IGNORECASE)
+        return f"Văn bản hợp nhất {base} số {number}"
     if document.doc_type == "luat" and document.title and number:
         return f"{document.title} số {number}"
     if number:
@@ -95,10 +99,30 @@ def citation_label(unit: Unit, document: Document) -> str:
         # "Mục 1 Chương III Luật …": Mục numbers restart in every Chương
         return " ".join(list(reversed(unit.path)) + [name])
     if unit.level == "section":
-        return f"{_outline_label(unit.path)} — {name}"
+        return _section_label(unit.path, name)
+    if unit.level == "paragraph" and len(unit.path) > 1 and unit.path[-1].startswith("Đoạn "):
+        # a paragraph child of a long section: cited as its section, "tiết c)" when it is a lettered item
+        base = _section_label(unit.path[:-1], name)
+        m = _TIET_RE.match(unit.text)
+        return f"tiết {m.group(1)}) {base}" if m else base
     if unit.level == "paragraph":
         return f"{unit.heading} — {name}" if unit.heading else name
     return name
+
+
+_TIET_RE = re.compile(r"([a-zđ]\d?)\)\s")
+_POINT_RE = re.compile(r"(\d+(?:\.\d+)*)\.?(?:\s|$)")
+
+
+def _section_label(path: list[str], name: str) -> str:
+    """A Đề án's "Phần thứ hai, mục IV. Kinh phí thực hiện — <title>"; a numbered point of a document
+    without Phần / roman parts (Quy định, Hướng dẫn of the Party) the way the sector cites it:
+    "điểm 20.2 Quy định số 294-QĐ/TW"."""
+    outer = any(p.lower().startswith("phần") or re.match(r"[IVXLC]+\.", p) for p in path)
+    m = _POINT_RE.match(path[-1]) if path else None
+    if not outer and m:
+        return f"điểm {m.group(1)} {name}"
+    return f"{_outline_label(path)} — {name}"
 
 
 def _outline_label(path: list[str]) -> str:

@@ -245,7 +245,58 @@ def units_from_tree(roots: list[Node], mode: str, doc_id: str, doc_title: str, l
         )
         by_node[id(n)] = unit
         units.append(unit)
+        if mode == "outline" and level == "section":
+            units.extend(paragraph_children(unit, n, lines, page_at, len(units)))
     return units
+
+
+# ---- paragraph-level children of long outline sections ---------------------------------------
+PARAGRAPH_MIN_CHARS = 600       # a section whose own text (without its sub-sections) is longer gets children
+_ITEM = re.compile(r"^(?:[-+•–*]\s|[a-zđ]\d{0,2}\)\s|\(?\d{1,2}\)\s)")
+
+
+def paragraph_blocks(own: list[Line]) -> list[list[Line]]:
+    """The paragraphs of a section's own lines: one per line (lines are paragraphs once reflowed), a
+    list ("… gồm:" followed by "- …", "a) …", "(1) …" items) kept whole with its introduction, and a
+    short title-like line ("Về tuổi đời") joined to the paragraph after it."""
+    blocks: list[list[Line]] = []
+    in_list = False
+    for ln in own:
+        is_item = bool(_ITEM.match(ln.text))
+        if blocks and is_item and in_list:
+            blocks[-1].append(ln)
+            continue
+        if blocks and len(blocks[-1]) == 1 and len(blocks[-1][0].text) < 60 \
+                and not re.search(r"[.;:!?…]$", blocks[-1][0].text):
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+        in_list = ln.text.endswith(":") or (in_list and is_item)
+    return blocks
+
+
+def paragraph_children(unit: Unit, n: Node, lines: list[Line], page_at: Callable[[int], int | None],
+                       order: int) -> list[Unit]:
+    """Child units `<section>/doan-<k>` for the paragraphs of a long section's own text (the lines
+    between its heading and its first sub-section), so an answer can cite the paragraph that answers
+    and retrieval can find it; a section with one paragraph or a short own text gets none."""
+    own_end = n.children[0].start if n.children else n.end
+    own = [ln for ln in lines if ln.start >= n.heading_end and ln.end <= own_end and ln.end > ln.start]
+    if sum(len(ln.raw) for ln in own) < PARAGRAPH_MIN_CHARS:
+        return []
+    blocks = paragraph_blocks(own)
+    if len(blocks) < 2:
+        return []
+    out = []
+    for k, block in enumerate(blocks, 1):
+        start, end = block[0].start, block[-1].end
+        out.append(Unit(
+            unit_id=f"{unit.unit_id}/doan-{k}", doc_id=unit.doc_id, path=unit.path + [f"Đoạn {k}"],
+            heading=f"{unit.heading} (đoạn {k})", text="\n".join(ln.raw for ln in block), level="paragraph",
+            order=order + k - 1, parent_id=unit.unit_id, page_start=page_at(start),
+            page_end=page_at(max(start, end - 1)), char_start=start, char_end=end,
+            breadcrumb=f"{unit.breadcrumb} › đoạn {k}"))
+    return out
 
 
 def text_between(lines: list[Line], start: int, end: int) -> str:

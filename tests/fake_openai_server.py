@@ -12,7 +12,8 @@ the OpenAI API shapes them. The "model" it is asked for picks the canned behavio
   or the stem with its lead-in reworded ("Theo X, …" → "Căn cứ X, …");
 - ``fake-quiz-leak``: the same JSON, but the scenario (or the reworded stem) names the answer;
 - ``fake-quiz-broken``: a reply cut off in the middle of its JSON.
-A rewrite request (prompt ending "Câu hỏi độc lập:") gets the previous question with its subject
+A selection request (the local answer shape, prompt with "Các câu trích:") is answered by
+``canned_selection``. A rewrite request (prompt ending "Câu hỏi độc lập:") gets the previous question with its subject
 swapped for the follow-up's.
 Anything else is answered with a 404 error object like the real API's.
 Every request body is kept in ``server.requests`` for assertions on what was sent.
@@ -86,6 +87,18 @@ def canned_quiz(model: str, system: str, user: str) -> str:
     return json.dumps(body, ensure_ascii=False)
 
 
+def canned_selection(model: str, user_text: str) -> str:
+    """For the SELECT prompt (local answer shape): fake-good leads with the quote of candidate (1)
+    and shows the candidates in reverse order; fake-bad writes a fabricated lead and picks (9)."""
+    cands = re.findall(r"^\((\d+)\) (.*)$", user_text, re.M)
+    if model == "fake-bad" or not cands:
+        return f"TRẢ LỜI: {FABRICATED} [1].\nCHỌN: 9"
+    m = re.match(r"“([^”]+)” \[(\d+)\]", cands[0][1])
+    lead = f"“{m.group(1)}” [{m.group(2)}]." if m else ""
+    order = ", ".join(k for k, _ in reversed(cands))
+    return f"TRẢ LỜI: {lead}\nCHỌN: {order}"
+
+
 def canned_answer(model: str, messages: list[dict]) -> str:
     user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
     if model.startswith("fake-quiz"):
@@ -93,6 +106,8 @@ def canned_answer(model: str, messages: list[dict]) -> str:
         return canned_quiz(model, system, user)
     if "Câu hỏi độc lập:" in user:
         return canned_rewrite(user)
+    if "Các câu trích:" in user:
+        return canned_selection(model, user)
     if model == "fake-refuse":
         return "Không tìm thấy căn cứ trong kho văn bản."
     good = f"Theo căn cứ [1]: “{first_sentence(user)}” [1]."

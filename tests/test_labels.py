@@ -50,3 +50,15 @@ def test_sentence_case():
     assert sentence_case("XỬ LÝ KỶ LUẬT ĐẢNG VIÊN VI PHẠM CỦA BỘ CHÍNH TRỊ KHÓA XIII") == \
         "Xử lý kỷ luật đảng viên vi phạm của Bộ Chính trị khóa XIII"
     assert sentence_case("Đã viết thường") == "Đã viết thường"
+
+
+def test_party_numbered_points_are_cited_as_diem(corpus_dir):
+    """Numbered points of a Party Quy định / Hướng dẫn: "điểm 20.2 Quy định số 294-QĐ/TW", a lettered
+    item of a point's paragraphs "tiết c) …" (not "Mục")."""
+    q294 = parse_file(corpus_dir / "quy-dinh-294-QD-TW-2025.md")
+    assert citation_label(_unit(q294, "1-1"), q294.document) == "điểm 1.1 Quy định số 294-QĐ/TW"
+    assert citation_label(_unit(q294, "20-2"), q294.document) == "điểm 20.2 Quy định số 294-QĐ/TW"
+    assert citation_label(_unit(q294, "10-6-2/doan-3"), q294.document) == "tiết c) điểm 10.6.2 Quy định số 294-QĐ/TW"
+    assert _unit(q294, "10-6-2/doan-3").text == "c) Được quản lý hồ sơ, dữ liệu đảng viên."
+    hd06 = parse_file(corpus_dir / "huong-dan-06-HD-TW-2025.md")
+    assert citation_label(_unit(hd06, "1-1"), hd06.document) == "điểm 1.1 Hướng dẫn số 06-HD/TW"

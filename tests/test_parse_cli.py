@@ -56,6 +56,7 @@ def test_bench_ingest_json(corpus_dir, ktgs_home):
     r = CliRunner().invoke(main, ["bench", "ingest", "--repeat", "1", "--json", "--path", str(corpus_dir)])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    assert (out["files"], out["errors"]) == (22, 0)
-    assert out["units"] == 1784 and out["pdf_units"] == 56 and out["pdf_pages"] == 8
+    assert (out["files"], out["errors"]) == (26, 0)
+    # 3,215 pinned units (tests/test_corpus_pinned.py) + 344 paragraph children; the PDF is the seed Đề án (56 + 64)
+    assert out["units"] == 3559 and out["pdf_units"] == 120 and out["pdf_pages"] == 8
     assert out["files_per_s"] > 0 and out["pdf_pages_per_s"] > 0

@@ -25,7 +25,7 @@ def test_22_is_expired_by_296(graph):
     st = graph.status_of("22-QĐ/TW", TODAY)
     assert (st.status, st.by, st.kind, st.since) == ("expired", "296-QĐ/TW", "replaces", "2025-05-30")
     assert st.reason == "Quy định 22-QĐ/TW đã được thay thế bởi Quy định 296-QĐ/TW (30/5/2025)"
-    assert st.unit_id == "296-QD-TW-2025/1"        # 296's own text says so, not 22's front matter
+    assert st.unit_id == "296-QD-TW-2025/1/doan-4"   # the paragraph of 296 that says so, not 22's front matter
     assert graph.status_of("22-QĐ/TW", "2025-05-29").status == "in_force"
 
 

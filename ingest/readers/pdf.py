@@ -18,6 +18,7 @@ from ktgs.errors import EncryptedFileError, ParseError
 from ktgs.ingest.raw import RawDocument
 from ktgs.ingest.readers import pdf_layout as layout
 from ktgs.ingest.readers.ocr import OCR_DPI, ocr_png, tesseract_missing
+from ktgs.ingest.reflow import reflow
 from ktgs.ingest.text import normalise
 from ktgs.settings import Settings
 
@@ -94,8 +95,8 @@ def _paragraphs(contents: list[list[layout.Line] | str], widths: list[tuple[floa
     last: list[layout.Line] | None = None        # last paragraph of the previous page
     last_frame = None
     for content, frame in zip(contents, frames):
-        if isinstance(content, str):                 # OCR text (or nothing): lines kept as read
-            texts.append(normalise(content))
+        if isinstance(content, str):                 # OCR text (or nothing): hard line breaks joined
+            texts.append(reflow(normalise(content)))
             runs_on.append(False)
             last = None
             continue

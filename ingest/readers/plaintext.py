@@ -17,6 +17,7 @@ import yaml
 from ktgs.ingest.encodings import TCVN3, detect_legacy, to_unicode
 from ktgs.ingest.raw import RawDocument
 from ktgs.ingest.readers.crawl import clean_crawl
+from ktgs.ingest.reflow import reflow
 from ktgs.ingest.text import normalise
 from ktgs.settings import Settings
 
@@ -138,5 +139,5 @@ def read(path: Path, data: bytes, settings: Settings, fmt: str = "txt") -> RawDo
     body, site_notes = clean_crawl(body)
     if site_notes:
         metadata = {**metadata, "site_notes": [normalise(n) for n in site_notes]}
-    return RawDocument(text=normalise(body), source_path=str(path), format=fmt, checksum="",
+    return RawDocument(text=reflow(normalise(body)), source_path=str(path), format=fmt, checksum="",
                        metadata=metadata, warnings=warnings + fm_warnings)
