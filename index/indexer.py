@@ -28,6 +28,7 @@ from ktgs.index.embedders import Embedder, get_embedder
 from ktgs.index.manifest import Manifest
 from ktgs.index.sparse import SparseEncoder
 from ktgs.index.store import Point, Store, doc_number_key, open_store
+from ktgs.ingest.parse import PARSER_VERSION, iter_files, parse_file
 from ktgs.settings import Settings
 
 INDEXED_LEVELS = ("dieu", "khoan", "section", "paragraph")
@@ -212,7 +213,6 @@ class IngestReport:
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     """Files to ingest (folders scanned recursively, README/MANIFEST skipped) and the folders given."""
-    from ktgs.ingest.parse import iter_files
 
     resolved = [Path(p).expanduser().resolve() for p in paths]
     files = [f.resolve() for f in iter_files(resolved)]
@@ -229,7 +229,6 @@ def _sha256(path: Path) -> str | None:
 def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool = True, rebuild: bool = False,
                 embedder: str | Embedder | None = None, store: Store | None = None) -> IngestReport:
     """Parse and index files and folders incrementally; see the module docstring."""
-    from ktgs.ingest.parse import parse_file
 
     t0 = time.perf_counter()
     report = IngestReport()
@@ -246,7 +245,8 @@ def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool 
         owners = {rec.doc_id: p for p, rec in indexer.catalog.files().items()}
         parsed = []
         for f in tqdm(files, unit="tệp", desc="Đọc", disable=not indexer.progress):
-            path, checksum = str(f), _sha256(f)
+            path, sha = str(f), _sha256(f)
+            checksum = f"{sha}|{PARSER_VERSION}" if sha else None   # a new parser re-reads the file
             rec = known.get(path)
             if rec and checksum and rec.checksum == checksum:
                 report.unchanged.append(path)

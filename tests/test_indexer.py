@@ -17,6 +17,7 @@ from ktgs.index.embedders import get_embedder
 from ktgs.index.indexer import compact_breadcrumb, dense_text, index_paths, index_units
 from ktgs.index.manifest import Manifest
 from ktgs.index.search import Searcher
+from ktgs.ingest.parse import PARSER_VERSION
 from ktgs.settings import Settings
 
 FILES = ("quy-dinh-102-QD-TW-2017.md", "quy-dinh-181-QD-TW-2013.md", "huong-dan-06-HD-UBKTTW-2018.md")
@@ -66,6 +67,17 @@ def test_incremental_ingest(folder, settings, e5):
     # unchanged: nothing re-embedded
     again = index_paths([folder], settings, embedder=e5)
     assert len(again.unchanged) == 3 and again.units_indexed == 0 and again.points_total == 17
+
+    # a file read by an older parser (its record has another stamp) is parsed again, the rest not
+    path = folder / "quy-dinh-102-QD-TW-2017.md"
+    cat = Catalog.open(settings)
+    rec = cat.files()[str(path)]
+    assert rec.checksum.endswith("|" + PARSER_VERSION)
+    cat.put_file(str(path), rec.checksum.split("|")[0], rec.doc_id)      # what ktgs before the stamp wrote
+    cat.close()
+    reparsed = index_paths([folder], settings, embedder=e5)
+    assert reparsed.changed == [str(path)] and len(reparsed.unchanged) == 2
+    assert reparsed.units_indexed == 6 and reparsed.points_total == 17
 
     # one file modified: only its units are re-embedded
     path = folder / "quy-dinh-181-QD-TW-2013.md"
