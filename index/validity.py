@@ -30,6 +30,7 @@ from typing import Any, Iterable, Sequence
 from ktgs.contracts import (STATUS_EXPIRED, STATUS_IN_FORCE, STATUS_NOT_YET, STATUS_PARTLY_EXPIRED,
                             STATUS_UNKNOWN, Document)
 from ktgs.errors import KtgsError
+from ktgs.ingest.numbering import irregular_groups, locate, topic_of, warnings_for
 from ktgs.ingest.references import TYPE_NAMES, doc_type_from_number, normalise_doc_number
 from ktgs.index.catalog import Catalog
 from ktgs.ingest.relations import Event, events_of, is_party_number
@@ -79,6 +80,8 @@ class Node:
     effective_unit: str = ""
     declared_status: str = ""
     name_hint: str = ""     # "Luật Tố cáo số 03/2011/QH13" as another text names it
+    numbering: list = field(default_factory=list)   # irregular Phần/Chương/Mục labels (ktgs.ingest.numbering)
+    partial: bool = False   # the stored copy is a part of the document (Document.is_partial)
 
 
 @dataclass
@@ -97,6 +100,10 @@ class Status:
     history: bool = False           # the unit is the text as enacted; a VBHN holds the current wording
     consolidated_by: str = ""
     pending: list[str] = field(default_factory=list)   # changes dated after as_of
+    # each partial ending, its scope as the stating text names it and as the stored copy labels it:
+    # {"scope": "Chương V", "stored": "Chương VI", "note": "(trong văn bản lưu: …)", "unknown": False,
+    #  "candidates": [...], "sentence": "…"} (see ktgs.ingest.numbering.locate)
+    located: list[dict] = field(default_factory=list)
 
     @property
     def current(self) -> bool:
@@ -192,7 +199,8 @@ class Graph:
             eff = (d.metadata or {}).get("effective") or {}
             node = Node(key, d.doc_id, True, d.title, d.doc_type, d.issued_date[:10],
                         d.effective_from or eff.get("date", ""), eff.get("basis", ""), eff.get("unit_id", ""),
-                        (d.metadata or {}).get("declared_status", ""))
+                        (d.metadata or {}).get("declared_status", ""),
+                        numbering=list((d.metadata or {}).get("numbering") or []), partial=d.is_partial)
             if not node.effective_from and re.match(r"\d{4}-\d{2}-\d{2}$", node.issued_date):
                 node.effective_from = node.issued_date
                 node.effective_basis = "party-issue" if is_party_number(key) else "assumed-issue"
@@ -219,7 +227,11 @@ class Graph:
 
     @classmethod
     def from_catalog(cls, catalog) -> "Graph":
-        return cls(catalog.documents(), catalog.relation_events())
+        docs = catalog.documents()
+        for d in docs:    # indexed before numbering was read at parse time: read it from the stored units
+            if "numbering" not in (d.metadata or {}):
+                d.metadata["numbering"] = irregular_groups(catalog.units(d.doc_id))
+        return cls(docs, catalog.relation_events())
 
     # --- lookup -----------------------------------------------------------------------------
     def resolve(self, number_or_id: str) -> Node:
@@ -261,8 +273,14 @@ class Graph:
         if applied:
             d, e = min(applied, key=lambda x: x[0] or "9999")
             scopes = list(dict.fromkeys(x.scope for _, x in applied))
+            located = []
+            for dx, x in sorted(applied, key=lambda p: p[0] or "9999"):
+                loc = self._locate(node, x)
+                located.append({"scope": x.scope, "stored": loc.scope, "note": loc.note, "unknown": loc.unknown,
+                                "candidates": list(loc.candidates), "sentence": self._sentence(x, dx)})
             return Status(STATUS_PARTLY_EXPIRED, f"{self._sentence(e, d)}; phần còn lại còn hiệu lực", node.key,
-                          day, d, e.actor, e.unit_id, e.text, e.kind, e.scope, expired_scopes=scopes, pending=pending)
+                          day, d, e.actor, e.unit_id, e.text, e.kind, e.scope, expired_scopes=scopes, pending=pending,
+                          located=located)
         if node.declared_status and node.declared_status != STATUS_IN_FORCE and not ended:
             return Status(node.declared_status, f"{name}: hiệu lực theo ghi chú của tệp ({node.declared_status})",
                           node.key, day, pending=pending)
@@ -291,10 +309,15 @@ class Graph:
             return Status(STATUS_UNKNOWN, "văn bản của đơn vị này không có trong kho", "", as_date(as_of).isoformat())
         st = self.status_of(node.key, as_of)
         if st.status == STATUS_PARTLY_EXPIRED and path is not None:
-            hit = next((s for s in st.expired_scopes if in_scope(path, s)), None)
+            hit = next((x for x in st.located if not x["unknown"] and in_scope(path, x["stored"])), None)
             if hit is not None:
-                out = Status(**{**st.to_dict(), "status": STATUS_EXPIRED})
-                return out
+                return Status(**{**st.to_dict(), "status": STATUS_EXPIRED, "reason": hit["sentence"],
+                                 "scope": hit["scope"]})
+            doubt = next((x for x in st.located if x["unknown"] and any(in_scope(path, c) for c in x["candidates"])),
+                         None)
+            if doubt is not None:
+                return Status(**{**st.to_dict(), "status": STATUS_UNKNOWN, "scope": doubt["scope"],
+                                 "reason": f"{doubt['sentence']}; {doubt['note']}"})
             out = Status(**{**st.to_dict(), "status": STATUS_IN_FORCE})
             out.reason = (f"{' '.join(path[-1:]) or 'Đơn vị này'} còn hiệu lực; "
                           f"{st.reason.replace('; phần còn lại còn hiệu lực', '')}")
@@ -340,9 +363,18 @@ class Graph:
                 seen[k] = (d, e)      # prefer what the acting text itself says, in a unit
         return list(seen.values())
 
+    def _locate(self, node: Node, e: Event):
+        """The stored division a partial ending's scope points to (labels as written unless irregular)."""
+        return locate(node.numbering, e.scope, node.partial, topic_of(e.text, e.scope))
+
     def _sentence(self, e: Event, d: str) -> str:
         target = name_of(self.nodes.get(e.target), e.target)
         actor = name_of(self.nodes.get(e.actor), e.actor)
+        node = self.nodes.get(e.target)
+        if e.scope and node is not None and node.numbering:
+            loc = self._locate(node, e)
+            if loc.note and not loc.unknown:
+                target = f"{target} {loc.note}"
         part = f"{e.scope} của " if e.scope else ""
         when = f" ({vn_date(d)})" if d else " (không rõ ngày)"
         if e.kind == "ends":
@@ -383,7 +415,8 @@ class Graph:
                 "effective_to": min(ended) if ended else "", "as_of": st.as_of, "status": st.status,
                 "status_reason": st.reason, "status_unit_id": st.unit_id, "status_by": st.by,
                 "expired_scopes": st.expired_scopes, "consolidated_by": st.consolidated_by,
-                "pending": st.pending, "relations": rels}
+                "pending": st.pending, "numbering_note": warnings_for(node.numbering, node.partial),
+                "relations": rels}
 
     def documents(self, as_of: date | str | None = None, in_corpus: bool | None = None) -> list[dict[str, Any]]:
         out = []

@@ -19,6 +19,7 @@ from ktgs.errors import KtgsError, ParseError
 from ktgs.ingest import structure as st
 from ktgs.ingest.header import Header, parse_header
 from ktgs.ingest.raw import RawDocument
+from ktgs.ingest.numbering import irregular_groups, warnings_for as numbering_warnings
 from ktgs.ingest.references import doc_id_from_number, doc_type_from_number, normalise_doc_number
 from ktgs.ingest.relations import read_relations
 from ktgs.settings import Settings, load_settings
@@ -63,6 +64,8 @@ def parse_text(raw: RawDocument) -> ParseResult:
         u.order = i
     warnings += _attach_footnotes(text, [body[i] for i in sorted(footnotes)], units)
     _relations(doc, units, text)
+    doc.metadata["numbering"] = irregular_groups(units)
+    warnings += numbering_warnings(doc.metadata["numbering"], doc.is_partial)
     if not units:
         warnings.append("không tìm thấy nội dung nào ngoài phần đầu văn bản")
     return ParseResult(document=doc, units=units, warnings=warnings)
