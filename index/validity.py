@@ -462,12 +462,14 @@ class Graph:
         out = []
         for e in self.outgoing.get(node.key, []):
             out.append({"direction": "out", "kind": e.kind, "doc_number": self._num(e.target),
-                        "doc_id": self.nodes[e.target].doc_id, "unit_id": e.unit_id,
+                        "doc_id": self.nodes[e.target].doc_id, "unit_id": e.unit_id, "scope_in_store": e.scope,
                         "scope": e.scope, "date": self.event_date(e), "except": e.except_scope,
                         "in_corpus": self.nodes[e.target].in_corpus, "text": e.text})
         for e in self.incoming.get(node.key, []):
+            where = self._locate(node, e) if e.scope and node.numbering else None
             out.append({"direction": "in", "kind": e.kind, "doc_number": self._num(e.actor),
                         "doc_id": self.nodes[e.actor].doc_id, "unit_id": e.unit_id,
+                        "scope_in_store": where.scope if where is not None else e.scope,
                         "scope": e.scope, "date": self.event_date(e), "except": e.except_scope,
                         "in_corpus": self.nodes[e.actor].in_corpus, "text": e.text})
         best: dict[tuple, dict[str, Any]] = {}
@@ -489,7 +491,10 @@ class Graph:
                 "effective_from": node.effective_from, "effective_basis": node.effective_basis,
                 "effective_to": min(ended) if ended else "", "as_of": st.as_of, "status": st.status,
                 "status_reason": st.reason, "status_unit_id": st.unit_id, "status_by": st.by,
-                "expired_scopes": st.expired_scopes, "consolidated_by": st.consolidated_by,
+                "expired_scopes": st.expired_scopes,
+                # the same parts as the stored copy labels them ("Chương V" → "Chương VI"; "" = cannot be told)
+                "expired_scopes_in_store": [x["stored"] for x in st.located],
+                "consolidated_by": st.consolidated_by,
                 "pending": st.pending, "numbering_note": warnings_for(node.numbering, node.partial),
                 "relations": rels}
 

@@ -93,6 +93,10 @@ def test_khieu_nai_partly_expired_the_laws_chuong_v_tiep_cong_dan(graph, parsed)
         "các chương của văn bản lưu không đánh số liên tục từ 1 (I, II, III, V, VI, VII, VIII, IX): văn bản khác "
         "dẫn \"Chương k\" được hiểu là chương thứ k theo thứ tự trong văn bản lưu")
     assert card["numbering_note"][0] in parsed["02/2011/QH13"].warnings
+    assert (card["expired_scopes"], card["expired_scopes_in_store"]) == (["Chương V"], ["Chương VI"])
+    ended = [r for r in card["relations"] if r["direction"] == "in" and r["kind"] == "ends"]
+    assert [(r["doc_number"], r["scope"], r["scope_in_store"]) for r in ended] == [("42/2013/QH13", "Chương V",
+                                                                                   "Chương VI")]
     # Luật Thanh tra 2025 drops a phrase in khoản 3 Điều 63: an amendment, the khoản stays in force
     k = next(u for u in units if u.unit_id == "02-2011-QH13/dieu-63/khoan-3")
     assert graph.unit_status(k.unit_id, TODAY, k.path).status == "in_force"
