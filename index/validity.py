@@ -272,8 +272,8 @@ class Graph:
     def _reference_key(self, number: str, cited_on: str, exclude: Node | None = None) -> str:
         if number in self.by_doc_id:
             return number
-        node = self._reference(number, cited_on, exclude)
-        if node is not None:
+        node = self._reference(number, cited_on, exclude) or self._reference(number, cited_on, None)
+        if node is not None:      # (the stating document itself only when no other has its number)
             return node.key
         key = normalise_doc_number(number or "") or number
         if key and key not in self.nodes:
