@@ -177,8 +177,8 @@ class Catalog:
 
     def relation_events(self) -> list[Event]:
         """Every relation event of the collection (the legal graph's edges)."""
-        rows = self.db.execute("SELECT kind, actor, target, scope, except_scope, date, unit_id, stated_in, text "
-                               "FROM relations WHERE collection=? ORDER BY rowid", (self.collection,))
+        rows = self.db.execute("SELECT kind, actor, target, scope, except_scope, date, unit_id, stated_in, text, "
+                               "doc_id FROM relations WHERE collection=? ORDER BY rowid", (self.collection,))
         return [Event(*r) for r in rows]
 
     def graph_version(self) -> tuple:

@@ -30,6 +30,7 @@ from typing import Any, Iterable, Sequence
 from ktgs.contracts import (STATUS_EXPIRED, STATUS_IN_FORCE, STATUS_NOT_YET, STATUS_PARTLY_EXPIRED,
                             STATUS_UNKNOWN, Document)
 from ktgs.errors import KtgsError
+from ktgs.ingest.numbering import irregular_groups, locate, topic_of, warnings_for
 from ktgs.ingest.references import TYPE_NAMES, doc_type_from_number, normalise_doc_number
 from ktgs.index.catalog import Catalog
 from ktgs.ingest.relations import Event, events_of, is_party_number
@@ -68,7 +69,7 @@ def vn_date(iso: str) -> str:
 
 @dataclass
 class Node:
-    key: str                # doc_number (or doc_id for unnumbered documents)
+    key: str                # the graph key: doc_id in the corpus; the number for a document known by reference
     doc_id: str = ""
     in_corpus: bool = False
     title: str = ""
@@ -79,6 +80,14 @@ class Node:
     effective_unit: str = ""
     declared_status: str = ""
     name_hint: str = ""     # "Luật Tố cáo số 03/2011/QH13" as another text names it
+    numbering: list = field(default_factory=list)   # irregular Phần/Chương/Mục labels (ktgs.ingest.numbering)
+    partial: bool = False   # the stored copy is a part of the document (Document.is_partial)
+    number: str = ""        # the normalised doc_number ("" when the document has none)
+
+    @property
+    def label(self) -> str:
+        """How the document is named to the reader: its number, else its doc_id."""
+        return self.number or self.key
 
 
 @dataclass
@@ -97,6 +106,10 @@ class Status:
     history: bool = False           # the unit is the text as enacted; a VBHN holds the current wording
     consolidated_by: str = ""
     pending: list[str] = field(default_factory=list)   # changes dated after as_of
+    # each partial ending, its scope as the stating text names it and as the stored copy labels it:
+    # {"scope": "Chương V", "stored": "Chương VI", "note": "(trong văn bản lưu: …)", "unknown": False,
+    #  "candidates": [...], "sentence": "…"} (see ktgs.ingest.numbering.locate)
+    located: list[dict] = field(default_factory=list)
 
     @property
     def current(self) -> bool:
@@ -141,7 +154,7 @@ def unit_label(unit_id: str, graph: "Graph") -> str:
         if name:
             parts.append(f"{name} {num}")
     where = " ".join(parts) or ("phần mở đầu" if rest == "mo-dau" else "")
-    doc = name_of(node, node.key) if node else doc_id
+    doc = name_of(node, node.label) if node else doc_id
     return f"{where} {doc}".strip() if where else doc
 
 
@@ -184,32 +197,96 @@ def in_scope(path: Sequence[str], scope: str) -> bool:
 
 
 class Graph:
+    """Nodes keyed by doc_id (numbers repeat: a Party number restarts each term, "21-QĐ/TW" of 2026 is
+    not the 21-QĐ/TW of an earlier term); a reference by bare number resolves to the latest document
+    with that number issued on or before the citing text (or the only one). Documents known only by
+    reference are keyed by their number. Statuses, cards and relations name documents by number."""
+
     def __init__(self, documents: Iterable[Document], events: Iterable[Event]):
         self.nodes: dict[str, Node] = {}
         self.by_doc_id: dict[str, Node] = {}
+        self.by_number: dict[str, list[Node]] = {}
         for d in documents:
-            key = d.doc_number if normalise_doc_number(d.doc_number or "") else d.doc_id
+            number = d.doc_number if normalise_doc_number(d.doc_number or "") else ""
             eff = (d.metadata or {}).get("effective") or {}
-            node = Node(key, d.doc_id, True, d.title, d.doc_type, d.issued_date[:10],
+            node = Node(d.doc_id, d.doc_id, True, d.title, d.doc_type, d.issued_date[:10],
                         d.effective_from or eff.get("date", ""), eff.get("basis", ""), eff.get("unit_id", ""),
-                        (d.metadata or {}).get("declared_status", ""))
+                        (d.metadata or {}).get("declared_status", ""),
+                        numbering=list((d.metadata or {}).get("numbering") or []), partial=d.is_partial,
+                        number=number)
             if not node.effective_from and re.match(r"\d{4}-\d{2}-\d{2}$", node.issued_date):
                 node.effective_from = node.issued_date
-                node.effective_basis = "party-issue" if is_party_number(key) else "assumed-issue"
-            self.nodes[key] = node
+                node.effective_basis = "party-issue" if is_party_number(number) else "assumed-issue"
+            self.nodes[node.key] = node
             self.by_doc_id[d.doc_id] = node
-        self.events = [e for e in events]
+            if number:
+                self.by_number.setdefault(number, []).append(node)
+        self.events: list[Event] = []
         self.incoming: dict[str, list[Event]] = {}
         self.outgoing: dict[str, list[Event]] = {}
-        for e in self.events:
-            for k in (e.actor, e.target):
-                if k not in self.nodes:
-                    self.nodes[k] = Node(k, doc_type=doc_type_from_number(k))
-            hint = re.search(rf"((?:Luật|Bộ luật)[^;.()]{{0,60}}?số\s*){re.escape(e.target)}", e.text)
+        for raw in events:
+            e = self._keyed(raw)
+            if e is None:
+                continue
+            self.events.append(e)
+            hint = re.search(rf"((?:Luật|Bộ luật)[^;.()]{{0,60}}?số\s*){re.escape(raw.target)}", e.text)
             if hint and not self.nodes[e.target].name_hint:
-                self.nodes[e.target].name_hint = hint.group(1) + e.target
+                self.nodes[e.target].name_hint = hint.group(1) + raw.target
             self.incoming.setdefault(e.target, []).append(e)
             self.outgoing.setdefault(e.actor, []).append(e)
+
+    def _keyed(self, e: Event) -> Event | None:
+        """The event with graph keys for its ends: the stating document's side is that document
+        (by doc_id), the other side a reference by number resolved as of the stating text's date."""
+        stating = self.by_doc_id.get(e.doc_id) if e.doc_id else None
+        if stating is None and e.stated_in:     # catalogued before events kept their doc_id
+            stating = self.by_doc_id.get(e.stated_in) or self._reference(e.stated_in, "", None)
+        own = e.stated_in
+        cited_on = stating.issued_date if stating else ""
+        if stating is not None and e.actor == own:
+            actor = stating.key
+            target = self._reference_key(e.target, cited_on, exclude=stating)
+        elif stating is not None and e.target == own:
+            actor = self._reference_key(e.actor, cited_on, exclude=stating)
+            target = stating.key
+        else:       # a VBHN states the base law's acts: neither end is the stating text
+            actor = self._reference_key(e.actor, cited_on)
+            target = self._reference_key(e.target, cited_on)
+        if not actor or not target:
+            return None
+        return Event(e.kind, actor, target, e.scope, e.except_scope, e.date, e.unit_id,
+                     stating.key if stating is not None else e.stated_in, e.text, e.doc_id)
+
+    def _reference(self, number: str, cited_on: str, exclude: Node | None) -> Node | None:
+        """The corpus document a bare number names for a text of `cited_on`: the latest issued on or
+        before it, else the latest; None when no corpus document has that number."""
+        normal = normalise_doc_number(number or "") or number
+        found = [n for n in self.by_number.get(normal, []) if n is not exclude]
+        if not found:
+            return None
+        if len(found) == 1:
+            return found[0]
+        before = [n for n in found if n.issued_date and cited_on and n.issued_date <= cited_on]
+        return max(before or found, key=lambda n: n.issued_date or "")
+
+    def _reference_key(self, number: str, cited_on: str, exclude: Node | None = None) -> str:
+        if number in self.by_doc_id:
+            return number
+        node = self._reference(number, cited_on, exclude) or self._reference(number, cited_on, None)
+        if node is not None:      # (the stating document itself only when no other has its number)
+            return node.key
+        key = normalise_doc_number(number or "") or number
+        if key and key not in self.nodes:
+            self.nodes[key] = Node(key, doc_type=doc_type_from_number(key), number=key if normalise_doc_number(key) else "")
+        return key
+
+    def _num(self, key: str) -> str:
+        node = self.nodes.get(key)
+        return node.label if node else key
+
+    def _name(self, key: str) -> str:
+        node = self.nodes.get(key)
+        return name_of(node, node.label if node else key)
 
     # --- building ---------------------------------------------------------------------------
     @classmethod
@@ -219,18 +296,24 @@ class Graph:
 
     @classmethod
     def from_catalog(cls, catalog) -> "Graph":
-        return cls(catalog.documents(), catalog.relation_events())
+        docs = catalog.documents()
+        for d in docs:    # indexed before numbering was read at parse time: read it from the stored units
+            if "numbering" not in (d.metadata or {}):
+                d.metadata["numbering"] = irregular_groups(catalog.units(d.doc_id))
+        return cls(docs, catalog.relation_events())
 
     # --- lookup -----------------------------------------------------------------------------
     def resolve(self, number_or_id: str) -> Node:
+        """A doc_id, or a number: the latest corpus document with that number, else the referenced one."""
         key = (number_or_id or "").strip()
-        if key in self.nodes:
-            return self.nodes[key]
         if key in self.by_doc_id:
             return self.by_doc_id[key]
-        normal = normalise_doc_number(key)
-        if normal and normal in self.nodes:
-            return self.nodes[normal]
+        for n in dict.fromkeys([key, normalise_doc_number(key) or key]):
+            found = self._reference(n, "", None)
+            if found is not None:
+                return found
+            if n in self.nodes:
+                return self.nodes[n]
         raise KtgsError(f"không có văn bản {number_or_id!r} trong kho, và không văn bản nào nhắc đến nó")
 
     def event_date(self, e: Event) -> str:
@@ -243,44 +326,50 @@ class Graph:
     def status_of(self, number_or_id: str, as_of: date | str | None = None) -> Status:
         node = self.resolve(number_or_id)
         day = as_date(as_of).isoformat()
-        name = name_of(node, node.key)
+        name = name_of(node, node.label)
         ended = self._endings(node.key)
         applied = [(d, e) for d, e in ended if not d or d <= day]
         pending = [f"{self._sentence(e, d)} (từ {vn_date(d)})" for d, e in ended if d and d > day]
         whole = [(d, e) for d, e in applied if not parse_scope(e.scope) and not e.scope]
         if whole:
             d, e = min(whole, key=lambda x: x[0] or "9999")
-            return Status(STATUS_EXPIRED, self._sentence(e, d), node.key, day, d, e.actor, e.unit_id, e.text,
+            return Status(STATUS_EXPIRED, self._sentence(e, d), node.label, day, d, self._num(e.actor), e.unit_id, e.text,
                           e.kind, e.scope, pending=pending)
         if node.in_corpus and node.effective_from and day < node.effective_from:
             basis = _BASIS.get(node.effective_basis, "")
             where = f" theo {unit_label(node.effective_unit, self)}" if node.effective_unit else ""
             return Status(STATUS_NOT_YET, f"{name} chưa có hiệu lực vào ngày {vn_date(day)}: có hiệu lực từ "
                           f"{vn_date(node.effective_from)}{where}{f' ({basis})' if basis else ''}",
-                          node.key, day, node.effective_from, unit_id=node.effective_unit, pending=pending)
+                          node.label, day, node.effective_from, unit_id=node.effective_unit, pending=pending)
         if applied:
             d, e = min(applied, key=lambda x: x[0] or "9999")
             scopes = list(dict.fromkeys(x.scope for _, x in applied))
-            return Status(STATUS_PARTLY_EXPIRED, f"{self._sentence(e, d)}; phần còn lại còn hiệu lực", node.key,
-                          day, d, e.actor, e.unit_id, e.text, e.kind, e.scope, expired_scopes=scopes, pending=pending)
+            located = []
+            for dx, x in sorted(applied, key=lambda p: p[0] or "9999"):
+                loc = self._locate(node, x)
+                located.append({"scope": x.scope, "stored": loc.scope, "note": loc.note, "unknown": loc.unknown,
+                                "candidates": list(loc.candidates), "sentence": self._sentence(x, dx)})
+            return Status(STATUS_PARTLY_EXPIRED, f"{self._sentence(e, d)}; phần còn lại còn hiệu lực", node.label,
+                          day, d, self._num(e.actor), e.unit_id, e.text, e.kind, e.scope, expired_scopes=scopes, pending=pending,
+                          located=located)
         if node.declared_status and node.declared_status != STATUS_IN_FORCE and not ended:
             return Status(node.declared_status, f"{name}: hiệu lực theo ghi chú của tệp ({node.declared_status})",
-                          node.key, day, pending=pending)
+                          node.label, day, pending=pending)
         if not node.in_corpus:
             return Status(STATUS_UNKNOWN, f"{name} không có trong kho; không văn bản nào trong kho nói nó đã hết "
-                          f"hiệu lực", node.key, day, pending=pending)
+                          f"hiệu lực", node.label, day, pending=pending)
         if not node.effective_from:
-            return Status(STATUS_UNKNOWN, f"{name}: không rõ ngày có hiệu lực", node.key, day, pending=pending)
+            return Status(STATUS_UNKNOWN, f"{name}: không rõ ngày có hiệu lực", node.label, day, pending=pending)
         basis = _BASIS.get(node.effective_basis, "")
         where = f" theo {unit_label(node.effective_unit, self)}" if node.effective_unit else ""
         st = Status(STATUS_IN_FORCE, f"{name} có hiệu lực từ {vn_date(node.effective_from)}{where}"
                     f"{f' ({basis})' if basis else ''}; không văn bản nào trong kho thay thế, bãi bỏ hay làm nó "
-                    f"hết hiệu lực tính đến {vn_date(day)}", node.key, day, node.effective_from,
+                    f"hết hiệu lực tính đến {vn_date(day)}", node.label, day, node.effective_from,
                     unit_id=node.effective_unit, pending=pending)
         vbhn = self.consolidated_by(node.key, day)
         if vbhn:
-            st.consolidated_by = vbhn
-            st.reason += f"; lời văn hiện hành: {name_of(self.nodes.get(vbhn), vbhn)}"
+            st.consolidated_by = self._num(vbhn)
+            st.reason += f"; lời văn hiện hành: {self._name(vbhn)}"
         return st
 
     def unit_status(self, unit_id: str, as_of: date | str | None = None, path: Sequence[str] | None = None) -> Status:
@@ -291,25 +380,32 @@ class Graph:
             return Status(STATUS_UNKNOWN, "văn bản của đơn vị này không có trong kho", "", as_date(as_of).isoformat())
         st = self.status_of(node.key, as_of)
         if st.status == STATUS_PARTLY_EXPIRED and path is not None:
-            hit = next((s for s in st.expired_scopes if in_scope(path, s)), None)
+            hit = next((x for x in st.located if not x["unknown"] and in_scope(path, x["stored"])), None)
             if hit is not None:
-                out = Status(**{**st.to_dict(), "status": STATUS_EXPIRED})
-                return out
+                return Status(**{**st.to_dict(), "status": STATUS_EXPIRED, "reason": hit["sentence"],
+                                 "scope": hit["scope"]})
+            doubt = next((x for x in st.located if x["unknown"] and any(in_scope(path, c) for c in x["candidates"])),
+                         None)
+            if doubt is not None:
+                return Status(**{**st.to_dict(), "status": STATUS_UNKNOWN, "scope": doubt["scope"],
+                                 "reason": f"{doubt['sentence']}; {doubt['note']}"})
             out = Status(**{**st.to_dict(), "status": STATUS_IN_FORCE})
             out.reason = (f"{' '.join(path[-1:]) or 'Đơn vị này'} còn hiệu lực; "
                           f"{st.reason.replace('; phần còn lại còn hiệu lực', '')}")
             return out
         if st.status == STATUS_IN_FORCE and st.consolidated_by:
-            vbhn = self.nodes.get(st.consolidated_by)
+            vbhn = self.consolidated_by(node.key, st.as_of)
             st = Status(**st.to_dict())
             st.history = True
-            st.reason = (f"Nguyên văn {name_of(node, node.key)} khi ban hành; lời văn hiện hành: "
-                         f"{name_of(vbhn, st.consolidated_by)}")
+            st.reason = (f"Nguyên văn {name_of(node, node.label)} khi ban hành; lời văn hiện hành: "
+                         f"{self._name(vbhn)}")
         return st
 
-    def consolidated_by(self, number: str, day: str) -> str:
-        """The VBHN in the corpus that consolidates `number` and whose wording applies on `day`."""
-        for e in self.incoming.get(number, []):
+    def consolidated_by(self, key: str, day: str) -> str:
+        """The graph key of the VBHN in the corpus that consolidates the document `key` (a graph key
+        or a number) and whose wording applies on `day`."""
+        key = key if key in self.nodes else self.resolve(key).key
+        for e in self.incoming.get(key, []):
             if e.kind != "consolidates":
                 continue
             node = self.nodes.get(e.actor)
@@ -340,9 +436,18 @@ class Graph:
                 seen[k] = (d, e)      # prefer what the acting text itself says, in a unit
         return list(seen.values())
 
+    def _locate(self, node: Node, e: Event):
+        """The stored division a partial ending's scope points to (labels as written unless irregular)."""
+        return locate(node.numbering, e.scope, node.partial, topic_of(e.text, e.scope))
+
     def _sentence(self, e: Event, d: str) -> str:
-        target = name_of(self.nodes.get(e.target), e.target)
-        actor = name_of(self.nodes.get(e.actor), e.actor)
+        target = self._name(e.target)
+        actor = self._name(e.actor)
+        node = self.nodes.get(e.target)
+        if e.scope and node is not None and node.numbering:
+            loc = self._locate(node, e)
+            if loc.note and not loc.unknown:
+                target = f"{target} {loc.note}"
         part = f"{e.scope} của " if e.scope else ""
         when = f" ({vn_date(d)})" if d else " (không rõ ngày)"
         if e.kind == "ends":
@@ -356,16 +461,20 @@ class Graph:
         node = self.resolve(number_or_id)
         out = []
         for e in self.outgoing.get(node.key, []):
-            out.append({"direction": "out", "kind": e.kind, "doc_number": e.target, "unit_id": e.unit_id,
+            out.append({"direction": "out", "kind": e.kind, "doc_number": self._num(e.target),
+                        "doc_id": self.nodes[e.target].doc_id, "unit_id": e.unit_id, "scope_in_store": e.scope,
                         "scope": e.scope, "date": self.event_date(e), "except": e.except_scope,
                         "in_corpus": self.nodes[e.target].in_corpus, "text": e.text})
         for e in self.incoming.get(node.key, []):
-            out.append({"direction": "in", "kind": e.kind, "doc_number": e.actor, "unit_id": e.unit_id,
+            where = self._locate(node, e) if e.scope and node.numbering else None
+            out.append({"direction": "in", "kind": e.kind, "doc_number": self._num(e.actor),
+                        "doc_id": self.nodes[e.actor].doc_id, "unit_id": e.unit_id,
+                        "scope_in_store": where.scope if where is not None else e.scope,
                         "scope": e.scope, "date": self.event_date(e), "except": e.except_scope,
                         "in_corpus": self.nodes[e.actor].in_corpus, "text": e.text})
         best: dict[tuple, dict[str, Any]] = {}
         for r in out:     # the same act read in both texts: keep the one a unit states
-            key = (r["direction"], r["kind"], r["doc_number"], r["scope"])
+            key = (r["direction"], r["kind"], r["doc_id"] or r["doc_number"], r["scope"])
             if key not in best or (r["unit_id"] and not best[key]["unit_id"]):
                 best[key] = r
         return list(best.values())
@@ -376,14 +485,18 @@ class Graph:
         st = self.status_of(node.key, as_of)
         ended = [d for d, e in self._endings(node.key) if not e.scope and d]
         rels = [r for r in self.relations_of(node.key) if with_cites or r["kind"] not in ("cites",)]
-        return {"doc_number": node.key if normalise_doc_number(node.key) else "", "doc_id": node.doc_id,
+        return {"doc_number": node.number, "doc_id": node.doc_id,
                 "title": node.title, "doc_type": node.doc_type, "issued_date": node.issued_date,
-                "in_corpus": node.in_corpus, "name": name_of(node, node.key),
+                "in_corpus": node.in_corpus, "name": name_of(node, node.label),
                 "effective_from": node.effective_from, "effective_basis": node.effective_basis,
                 "effective_to": min(ended) if ended else "", "as_of": st.as_of, "status": st.status,
                 "status_reason": st.reason, "status_unit_id": st.unit_id, "status_by": st.by,
-                "expired_scopes": st.expired_scopes, "consolidated_by": st.consolidated_by,
-                "pending": st.pending, "relations": rels}
+                "expired_scopes": st.expired_scopes,
+                # the same parts as the stored copy labels them ("Chương V" → "Chương VI"; "" = cannot be told)
+                "expired_scopes_in_store": [x["stored"] for x in st.located],
+                "consolidated_by": st.consolidated_by,
+                "pending": st.pending, "numbering_note": warnings_for(node.numbering, node.partial),
+                "relations": rels}
 
     def documents(self, as_of: date | str | None = None, in_corpus: bool | None = None) -> list[dict[str, Any]]:
         out = []
@@ -391,7 +504,7 @@ class Graph:
             if in_corpus is not None and node.in_corpus != in_corpus:
                 continue
             st = self.status_of(node.key, as_of)
-            out.append({"doc_number": node.key, "doc_id": node.doc_id, "name": name_of(node, node.key),
+            out.append({"doc_number": node.label, "doc_id": node.doc_id, "name": name_of(node, node.label),
                         "in_corpus": node.in_corpus, "status": st.status, "status_reason": st.reason,
                         "effective_from": node.effective_from})
         return out

@@ -66,12 +66,13 @@ def _capitalise_words(s: str) -> str:
 def document_name(document: Document) -> str:
     """'Luật Tố cáo số 25/2018/QH14', 'Quy định số 69-QĐ/TW', or the title when there is no number."""
     number = document.doc_number if _is_number(document) else ""
-    if document.doc_type == "van-ban-hop-nhat" and document.title and number:
-        # "Văn bản hợp nhất Luật Tố cáo số 112/VBHN-VPQH", as such texts are titled
-        base = re.sub(r"\s*\(\s*văn bản hợp nhất\s*\)\s*$", "", document.title, flags=re.IGNORECASE)
-        return f"Văn bản hợp nhất {base} số {number}"
     if document.doc_type == "luat" and document.title and number:
         return f"{document.title} số {number}"
+    if number and document.doc_type == "van-ban-hop-nhat":
+        # "Văn bản hợp nhất số 112/VBHN-VPQH (Luật Tố cáo)": the law it consolidates, from its title
+        law = re.sub(r"^\s*văn bản hợp nhất\s+|\s*\((?:văn bản hợp nhất|VBHN)\)\s*$", "", document.title or "",
+                     flags=re.IGNORECASE).strip()
+        return f"Văn bản hợp nhất số {number}" + (f" ({law})" if law else "")
     if number:
         kind = TYPE_NAMES.get(document.doc_type, "Văn bản")
         return f"{kind} số {number}"

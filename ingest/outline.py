@@ -46,7 +46,7 @@ def _int_to_roman(n: int) -> str:
     return out
 
 
-def _number_value(token: str) -> int:
+def number_value(token: str) -> int:
     token = token.strip()
     if token.isdigit():
         return int(token)
@@ -77,7 +77,7 @@ def phan(line: str) -> Heading | None:
     if not m:
         return None
     token = m.group(1)
-    value = _number_value(token)
+    value = number_value(token)
     if not value:
         return None
     number = f"thứ {token.split()[-1].lower()}" if token.lower().startswith("thứ") else token

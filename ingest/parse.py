@@ -21,6 +21,7 @@ from ktgs.ingest.consolidation import consolidation
 from ktgs.ingest.endnotes import attach_endnotes, split_endnotes
 from ktgs.ingest.header import Header, parse_header
 from ktgs.ingest.raw import RawDocument
+from ktgs.ingest.numbering import irregular_groups, warnings_for as numbering_warnings
 from ktgs.ingest.reflow import REFLOW_VERSION
 from ktgs.ingest.references import doc_id_from_number, doc_type_from_number, issuer_from_number, normalise_doc_number
 from ktgs.ingest.relations import read_relations
@@ -28,7 +29,7 @@ from ktgs.settings import Settings, load_settings
 
 # What the readers + structure parser make of a file changes with this stamp (bump it when units or
 # document metadata of an unchanged file would change); ingest re-parses files read by another one.
-PARSER_VERSION = f"ktgs-parse-3+{REFLOW_VERSION}"
+PARSER_VERSION = f"ktgs-parse-4+{REFLOW_VERSION}"
 _FRONT_MATTER_FORMATS = ("txt", "md")
 SKIP_NAMES = {"readme.md", "manifest.md"}   # a folder's README/MANIFEST describe it; not documents
 _STATUS_WORDS = {"in_force": STATUS_IN_FORCE, "còn hiệu lực": STATUS_IN_FORCE, "replaced": STATUS_EXPIRED,
@@ -82,6 +83,8 @@ def parse_text(raw: RawDocument) -> ParseResult:
     if endnotes:
         warnings += attach_endnotes(text, endnotes, units, endnotes[0].start)
     _relations(doc, units, text)
+    doc.metadata["numbering"] = irregular_groups(units)
+    warnings += numbering_warnings(doc.metadata["numbering"], doc.is_partial)
     if not units:
         warnings.append("không tìm thấy nội dung nào ngoài phần đầu văn bản")
     return ParseResult(document=doc, units=units, warnings=warnings)

@@ -41,8 +41,9 @@ class Event:
     except_scope: str = ""
     date: str = ""          # as stated ("" = resolved from the actor's effective date)
     unit_id: str = ""       # the unit whose text states it ("" = title / header)
-    stated_in: str = ""     # the document that states it
+    stated_in: str = ""     # the document that states it (its number, or doc_id when unnumbered)
     text: str = ""
+    doc_id: str = ""        # the stating document's doc_id (numbers repeat: Party numbers restart each term)
 
 
 @dataclass
@@ -214,8 +215,8 @@ def events_of(document: Document) -> list[Event]:
     for r in document.relations:
         if r.kind in _ACTIVE_OF:
             out.append(Event(_ACTIVE_OF[r.kind], r.doc_number, own, r.scope, r.except_scope, r.date,
-                             r.unit_id, own, r.text))
+                             r.unit_id, own, r.text, document.doc_id))
         else:
             out.append(Event(r.kind, r.by or own, r.doc_number, r.scope, r.except_scope, r.date,
-                             r.unit_id, own, r.text))
+                             r.unit_id, own, r.text, document.doc_id))
     return out

@@ -69,6 +69,20 @@ def test_users_set_size_and_kinds():
                if any(u.startswith("25-2018-QH14/") for u in g))
 
 
+def test_de_an_and_laws_credits_the_consolidated_text(corpus_units):
+    # g01–g09 cite Luật Tố cáo: the VBHN 112/VBHN-VPQH unit (the text in force) first, the law as enacted
+    # accepted as its equivalent — the wording of each of these units is the same in both texts
+    qs = {q.id: q for q in load_dataset("de-an-and-laws").questions}
+    groups = {qid: q.relevant_groups for qid, q in qs.items()
+              if any(u.startswith(("25-2018-QH14/", "112-VBHN-VPQH-2025/")) for g in q.relevant_groups for u in g)}
+    assert sorted(groups) == [f"g0{i}" for i in range(1, 10)]
+    for qid, gs in groups.items():
+        for g in gs:
+            assert len(g) == 2 and g[0] == "112-VBHN-VPQH-2025/" + g[1].removeprefix("25-2018-QH14/"), qid
+            assert corpus_units[g[0]] == corpus_units[g[1]], qid
+        assert all(any(_ws(f) in corpus_units[g[0]] for g in gs) for f in qs[qid].key_facts), qid
+
+
 def test_hanoi_faq_items_follow_the_official_questions(corpus_dir):
     import json
 

@@ -28,6 +28,14 @@ def test_law_labels(corpus_dir):
     assert label_notes(to_cao.document) == []
 
 
+def test_consolidated_text_label(corpus_dir):
+    vbhn = parse_file(corpus_dir / "van-ban-hop-nhat-112-VBHN-VPQH-2025-luat-to-cao.md")
+    assert citation_label(_unit(vbhn, "dieu-14"), vbhn.document) == \
+        "Điều 14 Văn bản hợp nhất số 112/VBHN-VPQH (Luật Tố cáo)"
+    assert citation_label(_unit(vbhn, "dieu-30/khoan-1"), vbhn.document) == \
+        "khoản 1 Điều 30 Văn bản hợp nhất số 112/VBHN-VPQH (Luật Tố cáo)"
+
+
 def test_party_label_and_notes(corpus_dir):
     q102 = parse_file(corpus_dir / "quy-dinh-102-QD-TW-2017.md")
     assert citation_label(_unit(q102, "dieu-1/khoan-2"), q102.document) == "khoản 2 Điều 1 Quy định số 102-QĐ/TW"

@@ -61,18 +61,42 @@ def test_84_not_yet_before_1_july_2025(graph):
     assert graph.status_of("84/2025/QH15", "2025-07-01").status == "in_force"
 
 
-def test_khieu_nai_partly_expired_chuong_v_only(graph, parsed):
+def test_khieu_nai_partly_expired_the_laws_chuong_v_tiep_cong_dan(graph, parsed):
+    # the stored copy (Bộ pháp điển) heads its chapters I, II, III, V, VI …: the law's Chương V
+    # ("Tiếp công dân", Điều 59–62) is headed "Chương VI" there; its "Chương V" is the law's Chương IV
     st = graph.status_of("02/2011/QH13", TODAY)
     assert (st.status, st.expired_scopes, st.by, st.since) == ("partly_expired", ["Chương V"], "42/2013/QH13",
                                                               "2014-07-01")
     assert st.unit_id == "42-2013-QH13/dieu-35"
+    assert [(x["scope"], x["stored"], x["unknown"]) for x in st.located] == [("Chương V", "Chương VI", False)]
+    assert st.reason == ("Chương V của Luật Khiếu nại 02/2011/QH13 (trong văn bản lưu: Chương VI. TIẾP CÔNG DÂN; "
+                         "văn bản lưu đánh số chương khác văn bản gốc: I, II, III, V, VI, VII, VIII, IX) hết hiệu "
+                         "lực từ 01/7/2014 theo Điều 35 Luật Tiếp công dân 42/2013/QH13; phần còn lại còn hiệu lực")
     units = parsed["02/2011/QH13"].units
-    chuong5 = [u for u in units if u.path and u.path[0] == "Chương V" and u.level in ("dieu", "khoan")]
-    others = [u for u in units if u.level in ("dieu", "khoan") and u not in chuong5]
-    assert len(chuong5) > 10 and len(others) > 100
-    assert {graph.unit_status(u.unit_id, "2014-07-01", u.path).status for u in chuong5} == {"expired"}
+    dieu = [u for u in units if u.level in ("dieu", "khoan")]
+    number = {u.unit_id: int(u.unit_id.split("/")[1].removeprefix("dieu-")) for u in dieu}
+    tiep = [u for u in dieu if 59 <= number[u.unit_id] <= 62]
+    ky_luat = [u for u in dieu if 47 <= number[u.unit_id] <= 58]
+    others = [u for u in dieu if u not in tiep]
+    assert {u.path[0] for u in tiep} == {"Chương VI"} and {u.path[0] for u in ky_luat} == {"Chương V"}
+    assert len(tiep) == 4 + sum(u.level == "khoan" for u in tiep) and len(ky_luat) > 10 and len(others) > 100
+    assert {graph.unit_status(u.unit_id, "2014-07-01", u.path).status for u in tiep} == {"expired"}
     assert {graph.unit_status(u.unit_id, "2014-07-01", u.path).status for u in others} == {"in_force"}
-    assert {graph.unit_status(u.unit_id, "2014-06-30", u.path).status for u in chuong5} == {"in_force"}
+    assert {graph.unit_status(u.unit_id, "2014-06-30", u.path).status for u in tiep} == {"in_force"}
+    d59 = next(u for u in units if u.unit_id == "02-2011-QH13/dieu-59")
+    assert graph.unit_status(d59.unit_id, TODAY, d59.path).reason == st.reason.removesuffix("; phần còn lại còn hiệu lực")
+    d47 = next(u for u in units if u.unit_id == "02-2011-QH13/dieu-47")
+    assert graph.unit_status(d47.unit_id, TODAY, d47.path).reason.startswith(
+        "Điều 47 còn hiệu lực; Chương V của Luật Khiếu nại 02/2011/QH13 (trong văn bản lưu: Chương VI. TIẾP CÔNG DÂN;")
+    card = graph.card("02/2011/QH13", TODAY)
+    assert card["numbering_note"][0] == (
+        "các chương của văn bản lưu không đánh số liên tục từ 1 (I, II, III, V, VI, VII, VIII, IX): văn bản khác "
+        "dẫn \"Chương k\" được hiểu là chương thứ k theo thứ tự trong văn bản lưu")
+    assert card["numbering_note"][0] in parsed["02/2011/QH13"].warnings
+    assert (card["expired_scopes"], card["expired_scopes_in_store"]) == (["Chương V"], ["Chương VI"])
+    ended = [r for r in card["relations"] if r["direction"] == "in" and r["kind"] == "ends"]
+    assert [(r["doc_number"], r["scope"], r["scope_in_store"]) for r in ended] == [("42/2013/QH13", "Chương V",
+                                                                                   "Chương VI")]
     # Luật Thanh tra 2025 drops a phrase in khoản 3 Điều 63: an amendment, the khoản stays in force
     k = next(u for u in units if u.unit_id == "02-2011-QH13/dieu-63/khoan-3")
     assert graph.unit_status(k.unit_id, TODAY, k.path).status == "in_force"
@@ -134,8 +158,9 @@ def test_quiz_keys_only_from_texts_in_force(corpus_dir):
                          corpus_dir / "quy-dinh-102-QD-TW-2017.md", corpus_dir / "quy-dinh-69-QD-TW-2022.md"],
                         Settings(quiet=True))
     units = select_units(corpus, ["02/2011/QH13"], as_of=TODAY)
-    assert units and not any(u.path and u.path[0] == "Chương V" for u in units)
-    assert any(u.path and u.path[0] == "Chương V" for u in select_units(corpus, ["02/2011/QH13"], history=True))
+    assert units and not any(u.path and u.path[0] == "Chương VI" for u in units)     # the law's Chương V
+    assert any(u.path and u.path[0] == "Chương V" for u in units)                   # the law's Chương IV
+    assert any(u.path and u.path[0] == "Chương VI" for u in select_units(corpus, ["02/2011/QH13"], history=True))
     with pytest.raises(KtgsError, match="đã được thay thế bởi Quy định 69-QĐ/TW"):
         select_units(corpus, ["102-QĐ/TW"], as_of=TODAY)
     assert select_units(corpus, ["102-QĐ/TW"], as_of="2020-06-01")

@@ -57,6 +57,8 @@ def register(main: click.Group) -> None:
         click.echo(f"  Lý do: {card['status_reason']}" + (f" [{card['status_unit_id']}]" if card["status_unit_id"] else ""))
         for p in card["pending"]:
             click.echo(f"  Sắp thay đổi: {p}")
+        for n in card["numbering_note"]:
+            click.echo(f"  Đánh số: {n}")
         if card["relations"]:
             click.echo("  Lược đồ:")
         for r in card["relations"]:
