@@ -29,7 +29,7 @@ from ktgs.settings import Settings, load_settings
 
 # What the readers + structure parser make of a file changes with this stamp (bump it when units or
 # document metadata of an unchanged file would change); ingest re-parses files read by another one.
-PARSER_VERSION = f"ktgs-parse-4+{REFLOW_VERSION}"
+PARSER_VERSION = f"ktgs-parse-3+{REFLOW_VERSION}"
 _FRONT_MATTER_FORMATS = ("txt", "md")
 SKIP_NAMES = {"readme.md", "manifest.md"}   # a folder's README/MANIFEST describe it; not documents
 _STATUS_WORDS = {"in_force": STATUS_IN_FORCE, "còn hiệu lực": STATUS_IN_FORCE, "replaced": STATUS_EXPIRED,
