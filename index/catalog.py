@@ -115,6 +115,13 @@ class Catalog:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
                             (self.collection, path, checksum, doc_id, time.strftime("%Y-%m-%dT%H:%M:%S")))
 
+    def put_files(self, records: Iterable[tuple[str, str, str]]) -> None:
+        """(path, checksum, doc_id) rows in one transaction."""
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+                                [(self.collection, p, c, d, stamp) for p, c, d in records])
+
     def delete_file(self, path: str) -> None:
         with self.db:
             self.db.execute("DELETE FROM files WHERE collection=? AND path=?", (self.collection, path))

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ktgs.cli.eval_cmd",
     "ktgs.cli.quiz_cmd",
     "ktgs.cli.refs_cmd",
+    "ktgs.cli.index_cmd",
 )
 
 
