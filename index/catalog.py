@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ktgs.contracts import Document, Unit
-from ktgs.index import crossref_store
+from ktgs.index import consistency, crossref_store
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", """
@@ -39,6 +39,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (collection, path));
     """),
     (crossref_store.MIGRATION_NAME, crossref_store.MIGRATION_SQL),   # unit references (SQL in its module)
+    (consistency.MIGRATION_NAME, consistency.MIGRATION_SQL),         # ingest write intents (crash safety)
 ]
 
 
@@ -128,7 +129,7 @@ class Catalog:
 
     def clear(self) -> None:
         with self.db:
-            for table in ("units", "documents", "files", "unit_refs"):
+            for table in ("units", "documents", "files", "unit_refs", "ingest_intents"):
                 self.db.execute(f"DELETE FROM {table} WHERE collection=?", (self.collection,))
 
     # --- reads --------------------------------------------------------------------------------

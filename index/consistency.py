@@ -14,12 +14,43 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from typing import TYPE_CHECKING, Iterable
+
 from ktgs.errors import IndexStateError
-from ktgs.index.catalog import Catalog
 from ktgs.index.manifest import Manifest
 from ktgs.index.store import Store
 
+if TYPE_CHECKING:  # the catalog imports this module for its migration
+    from ktgs.index.catalog import Catalog
+
 SAMPLE = 20   # ids listed per problem in the report
+
+# Write intents: the unit ids whose vectors an ingest is about to write or delete, committed in the
+# catalog before the store is touched and cleared once catalog and store agree again. A vector
+# without a catalog row that an intent covers is work in progress (search never shows it: hits
+# come from the catalog), not an inconsistency; the next ingest rolls it back.
+MIGRATION_NAME = "0004_ingest_intents"
+MIGRATION_SQL = """
+    CREATE TABLE ingest_intents (
+        collection TEXT NOT NULL, unit_id TEXT NOT NULL, doc_id TEXT NOT NULL,
+        PRIMARY KEY (collection, unit_id));
+"""
+
+
+def begin_intent(catalog: "Catalog", doc_id: str, unit_ids: Iterable[str]) -> None:
+    with catalog.db:
+        catalog.db.executemany("INSERT OR REPLACE INTO ingest_intents VALUES (?,?,?)",
+                               [(catalog.collection, u, doc_id) for u in unit_ids])
+
+
+def end_intent(catalog: "Catalog", doc_id: str) -> None:
+    with catalog.db:
+        catalog.db.execute("DELETE FROM ingest_intents WHERE collection=? AND doc_id=?", (catalog.collection, doc_id))
+
+
+def pending_intents(catalog: "Catalog") -> set[str]:
+    return {r[0] for r in catalog.db.execute("SELECT unit_id FROM ingest_intents WHERE collection=?",
+                                             (catalog.collection,))}
 
 
 def is_remote(store: Store) -> bool:
@@ -38,7 +69,8 @@ class ConsistencyReport:
     points_counted: int = 0          # store.count()
     points_scrolled: int = 0         # points seen by scrolling the whole collection
     missing: list[str] = field(default_factory=list)      # catalogued, no vector
-    orphans: list[str] = field(default_factory=list)      # vector, no catalog row
+    orphans: list[str] = field(default_factory=list)      # vector, no catalog row, no write intent
+    pending: list[str] = field(default_factory=list)      # vector, no catalog row, an interrupted write
     duplicates: list[str] = field(default_factory=list)   # unit id on more than one point
     stale_files: list[str] = field(default_factory=list)  # file record of a document not catalogued
     problems: list[str] = field(default_factory=list)     # one Vietnamese line each, with the repair
@@ -69,13 +101,16 @@ class ConsistencyReport:
             if ids:
                 more = f" … (+{len(ids) - SAMPLE})" if len(ids) > SAMPLE else ""
                 out.append(f"  {what} ({len(ids)}): {', '.join(ids[:SAMPLE])}{more}")
+        if self.pending:
+            out.append(f"  {len(self.pending)} vector của một lần nạp bị ngắt (không hiện trong kết quả tìm kiếm); "
+                       "lần `ktgs ingest` tới sẽ hoàn tất")
         out += [f"  {p}" for p in self.problems]
         if self.orphans or self.missing or self.stale_files:
             out.append("  Sửa: `ktgs index check --repair`, rồi chạy lại `ktgs ingest <thư mục>` như lần trước.")
         return out
 
 
-def _catalog_state(catalog: Catalog) -> tuple[set[str], int, list[str]]:
+def _catalog_state(catalog: "Catalog") -> tuple[set[str], int, list[str]]:
     c = catalog.collection
     units = {r[0] for r in catalog.db.execute("SELECT unit_id FROM units WHERE collection=? AND indexed=1", (c,))}
     docs = {r[0] for r in catalog.db.execute("SELECT doc_id FROM documents WHERE collection=?", (c,))}
@@ -83,7 +118,7 @@ def _catalog_state(catalog: Catalog) -> tuple[set[str], int, list[str]]:
     return units, len(docs), stale
 
 
-def check_open(settings, store: Store, catalog: Catalog) -> ConsistencyReport:
+def check_open(settings, store: Store, catalog: "Catalog") -> ConsistencyReport:
     """Compare an open store and catalog (see the module docstring); reads only."""
     rep = ConsistencyReport(settings.collection, store.name)
     rep.manifest = Manifest.path_for(settings).is_file()
@@ -97,7 +132,9 @@ def check_open(settings, store: Store, catalog: Catalog) -> ConsistencyReport:
         seen = Counter(ids)
         rep.duplicates = sorted(u for u, n in seen.items() if n > 1)
         rep.missing = sorted(units - seen.keys())
-        rep.orphans = sorted(seen.keys() - units)
+        intents = pending_intents(catalog)
+        rep.pending = sorted((seen.keys() - units) & intents)
+        rep.orphans = sorted(seen.keys() - units - intents)
         if rep.points_counted != rep.points_scrolled:
             rep.problems.append(f"số điểm đếm được ({rep.points_counted}) khác số điểm duyệt được "
                                 f"({rep.points_scrolled}); chạy `ktgs ingest --rebuild <thư mục>`")
@@ -123,6 +160,7 @@ def check_open(settings, store: Store, catalog: Catalog) -> ConsistencyReport:
 
 def check(settings, store: Store | None = None) -> ConsistencyReport:
     """Open the collection of `settings` read-only and check it."""
+    from ktgs.index.catalog import Catalog   # the catalog imports this module for its migration
     from ktgs.index.store import open_store
 
     store = store or open_store(settings)
@@ -134,10 +172,16 @@ def check(settings, store: Store | None = None) -> ConsistencyReport:
         store.close()
 
 
-def repair_open(rep: ConsistencyReport, store: Store, catalog: Catalog) -> list[str]:
-    """Delete orphan vectors (local stores only) and forget file records whose document lacks
-    vectors or rows, so the next ingest of the same paths completes the index. Returns what was done."""
+def repair_open(rep: ConsistencyReport, store: Store, catalog: "Catalog") -> list[str]:
+    """Roll back interrupted writes, delete orphan vectors (local stores only) and forget file
+    records whose document lacks vectors or rows, so the next ingest of the same paths completes
+    the index. Returns what was done."""
     done: list[str] = []
+    if rep.pending or pending_intents(catalog):
+        store.delete(rep.pending)
+        with catalog.db:
+            catalog.db.execute("DELETE FROM ingest_intents WHERE collection=?", (catalog.collection,))
+        done.append(f"đã hủy phần dở dang của lần nạp bị ngắt ({len(rep.pending)} vector)")
     if rep.orphans:
         if is_remote(store):
             raise IndexStateError(f"{len(rep.orphans)} điểm trên máy chủ không có trong danh mục của máy này; "

@@ -24,7 +24,7 @@ from ktgs.contracts import Document, Unit
 from ktgs.errors import IndexStateError, KtgsError
 from ktgs.index import crossref_store
 from ktgs.index.catalog import Catalog
-from ktgs.index.consistency import check_open, is_remote, repair_open
+from ktgs.index.consistency import begin_intent, check_open, end_intent, is_remote, repair_open
 from ktgs.index.embedders import Embedder, get_embedder
 from ktgs.index.manifest import Manifest
 from ktgs.index.sparse import SparseEncoder
@@ -137,8 +137,7 @@ class Indexer(IndexHandle):
         if manifest is not None and not store.exists():
             path.unlink()    # killed between writing the manifest and creating the store: nothing was written
             manifest = None
-        if not state.ok:
-            repair_open(state, store, catalog)
+        repair_open(state, store, catalog)   # no-op on a consistent index
         if manifest is None:
             obj = obj or get_embedder(wanted or settings.embedder, settings)
         return cls(settings, store, catalog, manifest, obj, progress)
@@ -147,9 +146,11 @@ class Indexer(IndexHandle):
         """Remove a document's catalog rows, then its points (a kill in between leaves only orphan
         vectors, which the next open deletes); return how many points went."""
         ids = self.catalog.unit_ids(doc_id, indexed_only=True)
+        begin_intent(self.catalog, doc_id, ids)
         self.catalog.delete_document(doc_id)
         crossref_store.forget_document_refs(self.catalog, doc_id)
         self.store.delete(ids)
+        end_intent(self.catalog, doc_id)
         return len(ids)
 
     def add(self, items: Sequence[tuple[Document, Sequence[Unit]]]) -> int:
@@ -173,6 +174,7 @@ class Indexer(IndexHandle):
                 # vectors first (ids are stable: an upsert replaces), then the document's catalog rows in
                 # one transaction, then the vectors of units it no longer has: see index/consistency.py
                 before = set(self.catalog.unit_ids(document.doc_id, indexed_only=True))
+                begin_intent(self.catalog, document.doc_id, before | {u.unit_id for u in chosen})
                 for i in range(0, len(chosen), EMBED_BATCH):
                     vectors = self.embedder.embed_documents([t[:DENSE_MAX_CHARS] for t in texts[i:i + EMBED_BATCH]])
                     self.store.upsert([
@@ -181,6 +183,7 @@ class Indexer(IndexHandle):
                     bar.update(len(vectors))
                 self.catalog.put_document(document, units, levels)
                 self.store.delete(sorted(before - {u.unit_id for u in chosen}))
+                end_intent(self.catalog, document.doc_id)
                 written += len(chosen)
         crossref_store.refresh_refs(self.catalog, [document.doc_id for document, _, _, _ in work])
         self.manifest.save(self.manifest_path)
