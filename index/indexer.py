@@ -296,8 +296,11 @@ def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool 
                 report.failed.append((path, f"lỗi phân tích cấu trúc: {type(exc).__name__}: {exc}"))
                 continue
             doc_id = result.document.doc_id
-            if owners.get(doc_id, path) != path:
-                report.failed.append((path, f"trùng mã văn bản {doc_id} với tệp {owners[doc_id]}"))
+            if owners.get(doc_id, path) != path:   # a number that belongs to another file: never merged
+                note = (f"số hiệu {result.document.doc_number or doc_id} đã thuộc văn bản {doc_id} của tệp "
+                        f"{owners[doc_id]}: có thể là văn bản giả mạo số hiệu; không gộp, không nạp")
+                report.warnings.setdefault(path, []).append(note)
+                report.failed.append((path, f"trùng mã văn bản {doc_id} với tệp {owners[doc_id]} ({note})"))
                 continue
             if rec and rec.doc_id != doc_id:
                 report.units_removed += indexer.remove(rec.doc_id)
