@@ -10,8 +10,8 @@ Invariant: every input either parses or raises a ktgs.errors ParseError subclass
 lie within the document text; nothing hangs (a watchdog alarm per example).
 
 Bounded by default (CI: a few hundred examples, derandomized). KTGS_FUZZ_SCALE multiplies the
-example counts and KTGS_FUZZ_SEED picks a random run, for the long run that docs/benchmarks.md
-records. OCR is off here: scanned-page recognition has its own tests and needs Tesseract.
+example counts and KTGS_FUZZ_SEED=<int> makes a seeded, non-derandomized run: the long runs that
+docs/benchmarks.md records. OCR is off here: scanned-page recognition has its own tests and needs Tesseract.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, seed, settings, strategies as st
 
 from ktgs.errors import ParseError
 from ktgs.ingest.parse import parse_text
@@ -157,8 +157,11 @@ def _docx(seed: bytes, ops, text_only: bool = False) -> bytes:
 
 
 def _settings(kind: str):
-    return settings(max_examples=max(1, int(EXAMPLES[kind] * SCALE)), deadline=None, database=None,
-                    derandomize=not SEEDED, suppress_health_check=list(HealthCheck))
+    config = settings(max_examples=max(1, int(EXAMPLES[kind] * SCALE)), deadline=None, database=None,
+                      derandomize=not SEEDED, suppress_health_check=list(HealthCheck))
+    if not SEEDED:
+        return config
+    return lambda test: seed(int(os.environ["KTGS_FUZZ_SEED"]))(config(test))
 
 
 def _fuzz_reader(fmt: str, tmp_path: Path, which: int, start: float, ops, mode: str = "bytes") -> None:
