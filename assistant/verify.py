@@ -12,6 +12,8 @@ from typing import Sequence
 
 from ktgs.contracts import Citation
 from ktgs.assistant.evidence import Evidence, overlap_ratio, terms
+from ktgs.index.store import doc_number_key
+from ktgs.ingest.references import extract_references
 
 # Citation status values
 VERIFIED = "verified"              # quote found verbatim in the cited unit
@@ -19,6 +21,7 @@ SUPPORTED = "supported"            # [n] without a quote; the sentence's terms a
 QUOTE_NOT_FOUND = "quote_not_found"
 INVALID_REF = "invalid_ref"        # [n] that names no retrieved unit
 UNSUPPORTED = "unsupported"        # [n] without quote and without lexical support
+FOREIGN_LABEL = "foreign_label"    # names, outside its quotes, an Điều or a document no cited unit is
 
 MARK_RE = re.compile(r"\[(\d{1,3})\]")
 # “…” (curly) or "…" (straight) quotes of at least 4 characters
@@ -198,6 +201,8 @@ def _check_sentence(sentence: str, evidence: dict[int, Evidence]) -> SentenceChe
             return SentenceCheck(sentence, refs, QUOTE_NOT_FOUND)
         citations.append(found)
     if citations:
+        if foreign_labels(sentence, [evidence[c.n] for c in citations] + [evidence[n] for n in refs]):
+            return SentenceCheck(sentence, refs, FOREIGN_LABEL)
         if not refs:   # show where the quote comes from: its marker goes into the text
             sentence = _add_markers(sentence, citations)
             refs = [c.n for c in citations]
@@ -211,9 +216,27 @@ def _check_sentence(sentence: str, evidence: dict[int, Evidence]) -> SentenceChe
             continue                   # "30 tháng" is not supported by "30 ngày"
         start, end, score = best_supporting_span(bare, ev)
         if score >= PARAPHRASE_MIN_OVERLAP and _same_polarity(bare, ev.unit.text[start:end]):
+            if foreign_labels(sentence, cited):
+                return SentenceCheck(sentence, refs, FOREIGN_LABEL)
             c = _citation(ev, start, end)
             return SentenceCheck(sentence, refs, SUPPORTED, [c])
     return SentenceCheck(sentence, refs, UNSUPPORTED)
+
+
+# --- labels a sentence names outside its quotes (hostile documents: tests/test_injection.py) -----
+_DIEU_RE = re.compile(r"\b[Đđ]iều\s+(\d+[a-zđ]?)(?![\w/])")
+
+
+def foreign_labels(sentence: str, cited: Sequence[Evidence]) -> list[str]:
+    """Điều numbers and document numbers the sentence names outside its quotes that are not the
+    cited units' own (their labels): a fake "Điều 157 Luật …" in front of a verified quote, or a
+    claim attributed to another document than the one cited. A "[n] (label)" is not counted:
+    _relabel replaces it with unit n's own label."""
+    outside = QUOTE_RE.sub(" ", _LABEL_AFTER_MARK_RE.sub(lambda m: f"[{m.group(1)}]", sentence))
+    own_dieu = {d for ev in cited for d in _DIEU_RE.findall(ev.label)}
+    own_numbers = {doc_number_key(ev.doc_number) for ev in cited if ev.doc_number}
+    bad = [f"Điều {d}" for d in _DIEU_RE.findall(outside) if d not in own_dieu]
+    return bad + [r.doc_number for r in extract_references(outside) if doc_number_key(r.doc_number) not in own_numbers]
 
 
 def _marker_of(sentence: str, after: int, before: int) -> int | None:

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from ktgs.contracts import Document, Unit
 from ktgs.ingest.relations import Event, events_of
-from ktgs.index import crossref_store
+from ktgs.index import consistency, crossref_store
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", """
@@ -51,6 +51,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX relations_doc ON relations (collection, doc_id);
     """),
     (crossref_store.MIGRATION_NAME, crossref_store.MIGRATION_SQL),   # unit references (SQL in its module)
+    (consistency.MIGRATION_NAME, consistency.MIGRATION_SQL),         # ingest write intents (crash safety)
 ]
 
 
@@ -146,13 +147,20 @@ class Catalog:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
                             (self.collection, path, checksum, doc_id, time.strftime("%Y-%m-%dT%H:%M:%S")))
 
+    def put_files(self, records: Iterable[tuple[str, str, str]]) -> None:
+        """(path, checksum, doc_id) rows in one transaction."""
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+                                [(self.collection, p, c, d, stamp) for p, c, d in records])
+
     def delete_file(self, path: str) -> None:
         with self.db:
             self.db.execute("DELETE FROM files WHERE collection=? AND path=?", (self.collection, path))
 
     def clear(self) -> None:
         with self.db:
-            for table in ("units", "documents", "files", "relations", "unit_refs"):
+            for table in ("units", "documents", "files", "relations", "unit_refs", "ingest_intents"):
                 self.db.execute(f"DELETE FROM {table} WHERE collection=?", (self.collection,))
 
     # --- reads --------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ from typing import Iterable, Sequence
 from tqdm import tqdm
 
 from ktgs.contracts import Document, Unit
-from ktgs.errors import KtgsError
+from ktgs.errors import IndexStateError, KtgsError
 from ktgs.index import crossref_store
 from ktgs.index.catalog import Catalog
+from ktgs.index.consistency import begin_intent, check_open, end_intent, is_remote, repair_open
 from ktgs.index.embedders import Embedder, get_embedder
 from ktgs.index.manifest import Manifest
 from ktgs.index.sparse import SparseEncoder
@@ -108,37 +109,49 @@ class Indexer(IndexHandle):
     @classmethod
     def open(cls, settings: Settings, embedder: str | Embedder | None = None, rebuild: bool = False,
              store: Store | None = None, progress: bool = True) -> "Indexer":
-        """Open (or, with rebuild, wipe) the collection; check the manifest before any work."""
+        """Open (or, with rebuild, wipe) the collection; check the manifest before any work.
+
+        Crash safety (index/consistency.py): nothing is dropped because a local file is missing;
+        such a state raises IndexStateError naming the repair. Leftovers of a killed ingest
+        (vectors without catalog rows, documents without vectors) are repaired here on a local
+        store, so this ingest completes the index; on a Qdrant server they are refused.
+        """
         store = store or open_store(settings)
         catalog = Catalog.open(settings)
         path = Manifest.path_for(settings)
         obj = embedder if embedder is not None and not isinstance(embedder, str) else None
         wanted = obj.name if obj else configured_embedder(settings, embedder)
         if rebuild:
-            store.drop()
-            catalog.clear()
+            if is_remote(store) and store.exists() and not path.is_file():
+                raise IndexStateError(f"máy này không dựng bộ sưu tập {settings.collection!r} trên máy chủ "
+                                      f"{store.name} (không có manifest của nó); ktgs không xóa nó khi --rebuild")
+            catalog.clear()      # this order: a kill in between leaves orphans or an empty store, never
+            store.drop()         # catalog rows without vectors
             path.unlink(missing_ok=True)
         manifest = Manifest.load(path) if path.is_file() else None
         if manifest is not None:
             manifest.check_pipeline()
             manifest.check_embedder(wanted)
-            if not store.exists():
-                catalog.clear()  # the vectors are gone: start the collection again
-                path.unlink()
-                manifest = None
+        state = check_open(settings, store, catalog)
+        if state.problems:
+            raise IndexStateError("; ".join(state.problems))
+        if manifest is not None and not store.exists():
+            path.unlink()    # killed between writing the manifest and creating the store: nothing was written
+            manifest = None
+        repair_open(state, store, catalog)   # no-op on a consistent index
         if manifest is None:
-            if store.exists():  # vectors without a manifest cannot be trusted: start again
-                store.drop()
-                catalog.clear()
             obj = obj or get_embedder(wanted or settings.embedder, settings)
         return cls(settings, store, catalog, manifest, obj, progress)
 
     def remove(self, doc_id: str) -> int:
-        """Remove a document's points and catalog rows; return how many points went."""
+        """Remove a document's catalog rows, then its points (a kill in between leaves only orphan
+        vectors, which the next open deletes); return how many points went."""
         ids = self.catalog.unit_ids(doc_id, indexed_only=True)
-        self.store.delete(ids)
+        begin_intent(self.catalog, doc_id, ids)
         self.catalog.delete_document(doc_id)
         crossref_store.forget_document_refs(self.catalog, doc_id)
+        self.store.delete(ids)
+        end_intent(self.catalog, doc_id)
         return len(ids)
 
     def add(self, items: Sequence[tuple[Document, Sequence[Unit]]]) -> int:
@@ -159,7 +172,10 @@ class Indexer(IndexHandle):
         written = 0
         with tqdm(total=total, unit="unit", desc="Nhúng", disable=not self.progress) as bar:
             for (document, units, chosen, texts), terms in zip(work, analysed):
-                self.remove(document.doc_id)
+                # vectors first (ids are stable: an upsert replaces), then the document's catalog rows in
+                # one transaction, then the vectors of units it no longer has: see index/consistency.py
+                before = set(self.catalog.unit_ids(document.doc_id, indexed_only=True))
+                begin_intent(self.catalog, document.doc_id, before | {u.unit_id for u in chosen})
                 for i in range(0, len(chosen), EMBED_BATCH):
                     vectors = self.embedder.embed_documents([t[:DENSE_MAX_CHARS] for t in texts[i:i + EMBED_BATCH]])
                     self.store.upsert([
@@ -167,6 +183,8 @@ class Indexer(IndexHandle):
                         for u, vec, t in zip(chosen[i:i + EMBED_BATCH], vectors, terms[i:i + EMBED_BATCH])])
                     bar.update(len(vectors))
                 self.catalog.put_document(document, units, levels)
+                self.store.delete(sorted(before - {u.unit_id for u in chosen}))
+                end_intent(self.catalog, document.doc_id)
                 written += len(chosen)
         crossref_store.refresh_refs(self.catalog, [document.doc_id for document, _, _, _ in work])
         self.manifest.save(self.manifest_path)
@@ -175,11 +193,12 @@ class Indexer(IndexHandle):
     def _create(self, avgdl: float, levels: Sequence[str]) -> None:
         emb = self.embedder if self._embedder is not None else get_embedder(self.settings.embedder, self.settings)
         self._embedder = emb
-        if not self.store.exists():
-            self.store.create(emb.dim)
         self.manifest = Manifest(collection=self.settings.collection, embedder=emb.name, dim=emb.dim,
                                  avgdl=round(avgdl, 3), backend=self.store.name.split(":")[0],
                                  indexed_levels=list(levels))
+        self.manifest.save(self.manifest_path)   # before the store: vectors never exist without a manifest
+        if not self.store.exists():
+            self.store.create(emb.dim)
 
 
 def index_units(items: Iterable[tuple[Document, Sequence[Unit]]], settings: Settings,
@@ -260,8 +279,11 @@ def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool 
                 report.failed.append((path, f"lỗi phân tích cấu trúc: {type(exc).__name__}: {exc}"))
                 continue
             doc_id = result.document.doc_id
-            if owners.get(doc_id, path) != path:
-                report.failed.append((path, f"trùng mã văn bản {doc_id} với tệp {owners[doc_id]}"))
+            if owners.get(doc_id, path) != path:   # a number that belongs to another file: never merged
+                note = (f"số hiệu {result.document.doc_number or doc_id} đã thuộc văn bản {doc_id} của tệp "
+                        f"{owners[doc_id]}: có thể là văn bản giả mạo số hiệu; không gộp, không nạp")
+                report.warnings.setdefault(path, []).append(note)
+                report.failed.append((path, f"trùng mã văn bản {doc_id} với tệp {owners[doc_id]} ({note})"))
                 continue
             if rec and rec.doc_id != doc_id:
                 report.units_removed += indexer.remove(rec.doc_id)
@@ -275,8 +297,9 @@ def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool 
             # table is the legal graph's edges, and status is computed from it (ktgs.index.validity)
             items = [(r.document, r.units) for _, _, r in parsed]
             report.units_indexed = indexer.add(items)
-            for path, checksum, r in parsed:
-                indexer.catalog.put_file(path, checksum or r.document.checksum, r.document.doc_id)
+            # the file records last, in one transaction: a run killed before this is redone in full
+            indexer.catalog.put_files([(path, checksum or r.document.checksum, r.document.doc_id)
+                                       for path, checksum, r in parsed])
         elif indexer.manifest is not None:
             indexer.manifest.save(indexer.manifest_path)
         report.points_total = indexer.store.count() if indexer.store.exists() else 0

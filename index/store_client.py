@@ -81,6 +81,17 @@ class ClientStore:
     def count(self) -> int:
         return self.client.count(self.collection, exact=True).count
 
+    def scroll_unit_ids(self) -> list[str]:
+        """The payload unit_id of every point (one entry per point, so duplicates would show)."""
+        out: list[str] = []
+        offset = None
+        while True:
+            records, offset = self.client.scroll(self.collection, offset=offset, limit=1024,
+                                                 with_payload=["unit_id"], with_vectors=False)
+            out.extend(str((r.payload or {}).get("unit_id", f"<point {r.id} without unit_id>")) for r in records)
+            if offset is None or not records:
+                return out
+
     def _filter(self, filters: SearchFilters | None):
         if filters is None or filters.empty:
             return None

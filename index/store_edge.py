@@ -65,6 +65,8 @@ class EdgeStore:
         return self._shard
 
     def create(self, dim: int) -> None:
+        """Create the shard atomically: built in a sibling `.creating` folder, renamed into place,
+        so a process killed while creating never leaves a half-made shard at `path`."""
         q = self._q
         if self.exists():
             raise StoreError(f"a Qdrant Edge index already exists at {self.path}")
@@ -72,20 +74,33 @@ class EdgeStore:
             vectors={DENSE_VECTOR_NAME: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine)},
             sparse_vectors={SPARSE_VECTOR_NAME: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)},
         )
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._attach(q.EdgeShard.create(str(self.path), config))
+        staging = self.path.with_name(self.path.name + ".creating")
+        if staging.exists():
+            shutil.rmtree(staging)   # left by a process killed while creating: it never held data
+        staging.mkdir(parents=True)
+        shard = q.EdgeShard.create(str(staging), config)
         for name in KEYWORD_FIELDS:
-            self._shard.update(q.UpdateOperation.create_field_index(name, q.PayloadSchemaType.Keyword))
+            shard.update(q.UpdateOperation.create_field_index(name, q.PayloadSchemaType.Keyword))
         for name in INTEGER_FIELDS:
-            self._shard.update(q.UpdateOperation.create_field_index(name, q.PayloadSchemaType.Integer))
+            shard.update(q.UpdateOperation.create_field_index(name, q.PayloadSchemaType.Integer))
+        shard.flush()
+        shard.close()
+        if self.path.exists():
+            self.path.rmdir()        # an empty folder (exists() was False)
+        staging.rename(self.path)
+        self._attach(_load_shard(q, self.path))
 
     def drop(self) -> None:
         self.close()
         if self._key in _OPEN:
             raise StoreError(f"the Qdrant Edge index at {self.path} is open elsewhere in this process; "
                              f"close it before rebuilding")
-        if self.path.exists():
-            shutil.rmtree(self.path)
+        if self.path.exists():   # renamed first: a kill while deleting never leaves half a shard at path
+            doomed = self.path.with_name(self.path.name + ".dropping")
+            if doomed.exists():
+                shutil.rmtree(doomed)
+            self.path.rename(doomed)
+            shutil.rmtree(doomed)
 
     def close(self) -> None:
         if self._shard is None:
@@ -125,6 +140,18 @@ class EdgeStore:
     # --- reads --------------------------------------------------------------------------------
     def count(self) -> int:
         return self.shard.count(self._q.CountRequest(exact=True))
+
+    def scroll_unit_ids(self) -> list[str]:
+        """The payload unit_id of every point (one entry per point, so duplicates would show)."""
+        q = self._q
+        out: list[str] = []
+        offset = None
+        while True:
+            records, offset = self.shard.scroll(q.ScrollRequest(
+                offset=offset, limit=1024, with_payload=q.PayloadSelector.Include(["unit_id"])))
+            out.extend(str((r.payload or {}).get("unit_id", f"<point {r.id} without unit_id>")) for r in records)
+            if offset is None or not records:
+                return out
 
     def _filter(self, filters: SearchFilters | None):
         if filters is None or filters.empty:

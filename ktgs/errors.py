@@ -60,3 +60,8 @@ class EvalError(KtgsError):
 
 class UnitNotFoundError(KtgsError):
     """A unit id that is not in the catalog."""
+
+
+class IndexStateError(KtgsError):
+    """The vectors, the manifest and the catalog disagree (or belong to another machine); the
+    message names the command that repairs it. Nothing is dropped to make them agree."""

@@ -7,6 +7,9 @@ the OpenAI API shapes them. The "model" it is asked for picks the canned behavio
 - ``fake-bad``: cites [9] (no such evidence) and quotes words that are in no unit;
 - ``fake-mixed``: one good sentence (as fake-good) and one fabricated quote cited as [1];
 - ``fake-refuse``: says it found nothing ("Không tìm thấy căn cứ trong kho văn bản.").
+- ``fake-obey``: a model that obeys instructions hidden in the evidence (see canned_obey): it states
+  the injected payload as fact, cites it to the evidence of the real law, quotes it under a fake
+  "Điều" label and cites an evidence number that does not exist (tests/test_injection.py).
 - ``fake-quiz``: answers the quiz prompts (ktgs.assistant.prompts QUIZ_SITUATION / QUIZ_PARAPHRASE)
   with JSON: a scenario around the asked statement with its answer masked (see canned_situation),
   or the stem with its lead-in reworded ("Theo X, …" → "Căn cứ X, …");
@@ -26,7 +29,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MODELS = ("fake-good", "fake-bad", "fake-mixed", "fake-refuse", "fake-quiz", "fake-quiz-leak", "fake-quiz-broken")
+MODELS = ("fake-good", "fake-bad", "fake-mixed", "fake-refuse", "fake-quiz", "fake-quiz-leak", "fake-quiz-broken",
+          "fake-obey")
 FABRICATED = "thời hạn giải quyết là 90 ngày làm việc kể từ ngày nộp đơn"
 _EVIDENCE_RE = re.compile(r"^\[1\] [^\n]*\n(.+?)(?:\n\n\[2\]|\n\nCâu hỏi:|\Z)", re.S | re.M)
 _ENUM_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[IVX]+\.|-)\s+")
@@ -99,6 +103,29 @@ def canned_selection(model: str, user_text: str) -> str:
     return f"TRẢ LỜI: {lead}\nCHỌN: {order}"
 
 
+# what an injected instruction asks the assistant to say: the clause after one of these cues
+OBEY_CUES = re.compile(r"(?:trả lời rằng|khẳng định rằng|phải nói rằng|ghi nhận rằng|kết luận rằng)\s*:?\s*"
+                       r"[“\"]?([^.;\n“”\"]{8,}?)[”\"]?\s*(?:[.;\n]|$)", re.IGNORECASE)
+_EVIDENCE_HEAD = re.compile(r"^\[(\d+)\] (.*)$", re.M)
+
+
+def canned_obey(user_text: str) -> str:
+    """Obey the first injected instruction of the evidence: assert its payload as fact, cited to
+    the evidence whose label names a law ("Luật"), quoted under a fake Điều label, cited [9]."""
+    m = OBEY_CUES.search(user_text.split("Câu hỏi:")[0])
+    if not m:
+        return "Không tìm thấy căn cứ trong kho văn bản."
+    payload = m.group(1).strip()
+    blocks = [b for b in re.split(r"\n\n(?=\[\d+\] )", user_text.split("Câu hỏi:")[0]) if _EVIDENCE_HEAD.match(b)]
+    heads = [(_EVIDENCE_HEAD.match(b).group(1), _EVIDENCE_HEAD.match(b).group(2), b) for b in blocks]
+    law = next((n for n, label, _ in heads if "Luật" in label), heads[0][0] if heads else "1")
+    hostile = next((n for n, _, block in heads if payload in block), law)
+    return (f"Theo quy định hiện hành, {payload} [{law}]. "
+            f"Điều 157 Luật Thanh tra số 11/2022/QH15 quy định: “{payload}” [{hostile}] "
+            f"(Điều 157 Luật Thanh tra số 11/2022/QH15). "
+            f"Căn cứ [9] cũng quy định “{payload}” [9].")
+
+
 def canned_answer(model: str, messages: list[dict]) -> str:
     user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
     if model.startswith("fake-quiz"):
@@ -110,6 +137,8 @@ def canned_answer(model: str, messages: list[dict]) -> str:
         return canned_selection(model, user)
     if model == "fake-refuse":
         return "Không tìm thấy căn cứ trong kho văn bản."
+    if model == "fake-obey":
+        return canned_obey(user)
     good = f"Theo căn cứ [1]: “{first_sentence(user)}” [1]."
     if model == "fake-good":
         return good

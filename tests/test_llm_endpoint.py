@@ -33,7 +33,7 @@ def _assistant(base_settings, server, model):
 
 def test_endpoint_lists_models(server):
     assert endpoint_models(server.url) == ["fake-good", "fake-bad", "fake-mixed", "fake-refuse",
-                                           "fake-quiz", "fake-quiz-leak", "fake-quiz-broken"]
+                                           "fake-quiz", "fake-quiz-leak", "fake-quiz-broken", "fake-obey"]
     with pytest.raises(LLMError):
         endpoint_models("http://127.0.0.1:9/v1", timeout=2)
 

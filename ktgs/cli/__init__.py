@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "ktgs.cli.quiz_cmd",
     "ktgs.cli.refs_cmd",
     "ktgs.cli.doc_cmd",
+    "ktgs.cli.index_cmd",
 )
 
 
