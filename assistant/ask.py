@@ -14,6 +14,7 @@ from ktgs.assistant.evidence import Evidence, select_evidence
 from ktgs.assistant.extractive import extractive_answer
 from ktgs.assistant.references import add_referenced_evidence
 from ktgs.assistant.verify import Verification, verify_answer
+from ktgs.access import for_llm
 from ktgs.contracts import Answer, Hit
 from ktgs.errors import KtgsError
 from ktgs.settings import Settings, load_settings
@@ -146,7 +147,7 @@ class Assistant:
                 prompt_id = ANSWER.id
                 model_ids["llm"] = generator.model_id
                 items, chars = LLM_EVIDENCE[mode]
-                shown = evidence[:items]
+                shown = for_llm(evidence, self.settings, mode)[:items]   # no `mat` to a remote endpoint
                 messages = answer_messages(rewritten, shown, chars)
                 if stream:
                     parts = []

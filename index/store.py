@@ -19,7 +19,7 @@ from ktgs.ingest.text import fold_diacritics
 
 DENSE_VECTOR_NAME = "dense"
 POINT_NAMESPACE = uuid.UUID("5b0c3f2e-8f1e-4d57-9a43-6b7e0f1c2d3a")
-KEYWORD_FIELDS = ("unit_id", "doc_id", "doc_type", "doc_key", "issuer", "status", "access", "level")
+KEYWORD_FIELDS = ("unit_id", "doc_id", "doc_type", "doc_key", "issuer", "status", "access", "acl", "level")
 INTEGER_FIELDS = ("year",)
 PAYLOAD_FIELDS = KEYWORD_FIELDS + INTEGER_FIELDS + ("doc_number", "parent_id")
 
@@ -53,12 +53,14 @@ class SearchFilters:
     status: str | Sequence[str] | None = None
     access: str | Sequence[str] | None = None
     doc_id: str | Sequence[str] | None = None
+    acl: str | Sequence[str] | None = None     # ktgs.access: the document's groups or "*"
 
     def conditions(self) -> tuple[dict[str, list[str]], tuple[int | None, int | None]]:
         """Backend-neutral form: {payload field: allowed values}, (year_from, year_to)."""
         keywords: dict[str, list[str]] = {}
         for name, key in (("doc_type", "doc_type"), ("issuer", "issuer"), ("status", "status"),
-                          ("access", "access"), ("doc_id", "doc_id"), ("doc_number", "doc_key")):
+                          ("access", "access"), ("doc_id", "doc_id"), ("doc_number", "doc_key"),
+                          ("acl", "acl")):
             value = getattr(self, name)
             if value is None or value == "" or value == []:
                 continue
@@ -119,6 +121,8 @@ class Store(Protocol):
     def upsert(self, points: Sequence[Point]) -> None: ...
 
     def delete(self, unit_ids: Sequence[str]) -> None: ...
+
+    def set_payload(self, unit_ids: Sequence[str], values: dict[str, Any]) -> None: ...
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, k: int = 10,
               prefetch_k: int = 50, filters: SearchFilters | None = None,

@@ -78,6 +78,11 @@ class ClientStore:
             self.client.delete(self.collection, points_selector=self.m.PointIdsList(
                 points=[point_id(u) for u in unit_ids]), wait=True)
 
+    def set_payload(self, unit_ids: Sequence[str], values: dict) -> None:
+        """Change payload fields of existing points (an access level changed later)."""
+        if unit_ids:
+            self.client.set_payload(self.collection, payload=values, points=[point_id(u) for u in unit_ids], wait=True)
+
     def count(self) -> int:
         return self.client.count(self.collection, exact=True).count
 

@@ -122,6 +122,12 @@ class EdgeStore:
             self.shard.update(self._q.UpdateOperation.delete_points([point_id(u) for u in unit_ids]))
             self.shard.flush()
 
+    def set_payload(self, unit_ids: Sequence[str], values: dict) -> None:
+        """Change payload fields of existing points (an access level changed later)."""
+        if unit_ids:
+            self.shard.update(self._q.UpdateOperation.set_payload([point_id(u) for u in unit_ids], values))
+            self.shard.flush()
+
     # --- reads --------------------------------------------------------------------------------
     def count(self) -> int:
         return self.shard.count(self._q.CountRequest(exact=True))

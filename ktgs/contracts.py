@@ -13,8 +13,8 @@ STATUS_IN_FORCE = "in_force"      # còn hiệu lực
 STATUS_REPLACED = "replaced"      # đã bị thay thế / hết hiệu lực
 STATUS_UNKNOWN = "unknown"
 
-# Document.access values (enforced later)
-ACCESS_LEVELS = ("public", "internal", "confidential")
+# Document.access values, lowest first (ktgs.access maps the old public/internal/confidential)
+ACCESS_LEVELS = ("cong-khai", "noi-bo", "mat")
 
 
 @dataclass
@@ -38,7 +38,8 @@ class Document:
     place: str = ""
     status: str = STATUS_UNKNOWN
     relations: list[Relation] = field(default_factory=list)
-    access: str = "public"
+    access: str = "cong-khai"        # cong-khai | noi-bo | mat (ktgs.access)
+    groups: list[str] = field(default_factory=list)         # only these groups see it (empty = anyone of the level)
     source_path: str = ""
     checksum: str = ""               # sha256 of the source file bytes
     completeness: str = ""           # from the source's front matter when it says it is partial

@@ -60,3 +60,11 @@ class EvalError(KtgsError):
 
 class UnitNotFoundError(KtgsError):
     """A unit id that is not in the catalog."""
+
+
+class AccessError(KtgsError):
+    """An unknown access level, role or group, or an action the user's role may not take."""
+
+
+class AuthError(KtgsError):
+    """Wrong name or password, a disabled user, too many failed attempts, an expired session."""

@@ -26,6 +26,9 @@ COMMAND_MODULES = (
     "ktgs.cli.eval_cmd",
     "ktgs.cli.quiz_cmd",
     "ktgs.cli.refs_cmd",
+    "ktgs.cli.users_cmd",
+    "ktgs.cli.audit_cmd",
+    "ktgs.cli.doc_access_cmd",      # after ktgs.cli.doc_cmd: attaches `access` to its `doc` group
 )
 
 
