@@ -195,6 +195,46 @@ def test_remote_llm_never_gets_mat_unless_allowed(settings, searcher, allow):
     assert sent == expected
 
 
+@pytest.mark.parametrize("user", list(USERS))
+def test_ui_context_reads_as_the_logged_in_user(settings, user):
+    """The UI's callbacks read through UIContext: with login on, as the user of the Gradio request."""
+    from types import SimpleNamespace
+
+    from gradio.context import LocalContext
+
+    from access_index import PASSWORD
+    from ktgs.assistant.ui.app import UIContext
+    from ktgs.assistant.ui.tab_eval import run_eval
+    from ktgs.errors import AccessError, KtgsError
+
+    ctx = UIContext(settings, login=True)
+    try:
+        assert ctx.documents() == []                       # outside a request: nobody, nothing
+        assert ctx.sessions.login(user, PASSWORD)
+        token = LocalContext.request.set(SimpleNamespace(username=user))
+        try:
+            docs = ctx.documents()
+            text = json.dumps([d.to_dict() for d in docs], ensure_ascii=False) + ctx.index_status()
+            text += "".join(h.label + h.unit.text for h in ctx.search("thời hạn phòng thử nghiệm hư cấu", k=20))
+            for q in QUESTIONS.values():
+                for item in ctx.ask_stream(q, [], "extractive"):
+                    text += item if isinstance(item, str) else item.text + "".join(h.unit.text for h in item.hits)
+            for key, (_, _, doc_id) in DOCS.items():
+                panel = ctx.unit_panel(f"{doc_id}/dieu-1")      # a hidden id: the not-found box, echoing it
+                text += panel.replace(f"{doc_id}/dieu-1", "") + "".join(u.text for u in ctx.units_of(doc_id))
+            assert f"{len(EXPECTED[user])} văn bản" in ctx.index_status()
+            with pytest.raises(KtgsError, match="không có trong danh sách"):
+                run_eval(ctx, "/etc/passwd", ["bm25"], 1)      # no free server paths
+            if user == "hv":
+                with pytest.raises(AccessError, match="không được chạy đánh giá"):
+                    run_eval(ctx, "alqac", ["bm25"], 1)
+        finally:
+            LocalContext.request.reset(token)
+    finally:
+        ctx.close()
+    check("UI (UIContext: Văn bản, Tra cứu, Hỏi đáp)", user, seen_levels(text))
+
+
 def test_doc_access_change_reaches_the_store(settings, tmp_path):
     import shutil
 
@@ -228,9 +268,9 @@ def test_doc_access_change_reaches_the_store(settings, tmp_path):
 def test_zz_print_matrix(capsys):
     """The role × path matrix (documents each user saw), printed in the test output."""
     lines = ["", "Ma trận truy cập (tài liệu kiểm thử thấy được; CK=công khai NB=nội bộ MT=mật GR=mật+nhóm ubkt-a)",
-             f"{'đường đi':<38}" + "".join(f"{u:<14}" for u in ALL_USERS)]
+             f"{'đường đi':<44}" + "".join(f"{u:<14}" for u in ALL_USERS)]
     for path, row in MATRIX.items():
-        lines.append(f"{path:<38}" + "".join(f"{' '.join(sorted(row[u])) if u in row else '-':<14}" for u in ALL_USERS))
+        lines.append(f"{path:<44}" + "".join(f"{' '.join(sorted(row[u])) if u in row else '-':<14}" for u in ALL_USERS))
     lines.append("quyền: " + ", ".join(f"{u}={' '.join(sorted(EXPECTED[u]))}" for u in ALL_USERS))
     with capsys.disabled():
         print("\n".join(lines))
