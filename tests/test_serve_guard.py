@@ -53,3 +53,36 @@ def test_sessions_login_audit_and_expiry(tmp_path, monkeypatch):
     monkeypatch.setattr(auth.time, "time", lambda: later)
     with pytest.raises(AuthError, match="hết hạn"):
         sessions.viewer("hv")
+
+
+def test_admin_audit_view_is_for_administrators_only(tmp_path):
+    from types import SimpleNamespace
+
+    from gradio.context import LocalContext
+
+    from ktgs.assistant.ui.app import UIContext
+    from ktgs.assistant.ui.tab_admin import audit_view
+
+    s = Settings(home=str(tmp_path))
+    with Users.open(s) as users:
+        users.add("hv", "hoc-vien", "mat-khau-hv-1")
+        users.add("qt", "quan-tri", "mat-khau-qt-1")
+    ctx = UIContext(s, login=True)
+    try:
+        for name, password in (("hv", "mat-khau-hv-1"), ("qt", "mat-khau-qt-1")):
+            assert ctx.sessions.login(name, password)
+        token = LocalContext.request.set(SimpleNamespace(username="hv"))
+        try:
+            with pytest.raises(AccessError, match="không được quản lý"):
+                audit_view(ctx)
+        finally:
+            LocalContext.request.reset(token)
+        token = LocalContext.request.set(SimpleNamespace(username="qt"))
+        try:
+            rows, status = audit_view(ctx)
+        finally:
+            LocalContext.request.reset(token)
+    finally:
+        ctx.close()
+    assert [r[2:4] for r in rows] == [["qt", "login"], ["hv", "login"]]
+    assert status == "Chuỗi băm nguyên vẹn (2 mục)."

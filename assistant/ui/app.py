@@ -270,7 +270,7 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    from ktgs.assistant.ui import tab_chat, tab_documents, tab_eval, tab_quiz, tab_search
+    from ktgs.assistant.ui import tab_admin, tab_chat, tab_documents, tab_eval, tab_quiz, tab_search
 
     ctx = ctx or UIContext(settings)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
@@ -283,6 +283,8 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
             tab_documents.build(ctx)
             tab_quiz.build(ctx)
             tab_eval.build(ctx)
+            if ctx.login:
+                tab_admin.build(ctx)          # the audit view (administrators; ui/tab_admin.py)
 
         def header_status() -> str:
             from ktgs.assistant.ui.render import esc
