@@ -7,7 +7,6 @@ Real index (tests/access_index.py): four fictitious documents, one per level, wi
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -13,7 +13,7 @@ import click
 
 from ktgs import audit
 from ktgs.access import LEVELS, Viewer
-from ktgs.cli.as_user import LOCAL_USER, actor, as_user_option, resolve_viewer
+from ktgs.cli.as_user import actor, as_user_option, resolve_viewer
 from ktgs.contracts import Document
 from ktgs.errors import AccessError, KtgsError
 from ktgs.index.store import doc_number_key

@@ -3,18 +3,23 @@ A trainee's search does not find the `mat` fixture document that an officer find
 page nor in any HTTP body the browser received."""
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, free_port
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/: the shared access index helper
-from access_index import DOCS, PASSWORD, access_home, seen_levels  # noqa: E402
+from access_index import PASSWORD, access_home, seen_levels  # noqa: E402
 
 pytestmark = pytest.mark.ui
 QUERY = "thời hạn kiểm tra kho lưu trữ của phòng thử nghiệm hư cấu"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +69,9 @@ def search_as(browser, url: str, user: str) -> tuple[str, str]:
         context.close()
 
 
-def test_trainee_does_not_find_what_an_officer_finds(login_app):
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Debian chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            officer_page, officer_http = search_as(browser, login_app, "cb")
-            trainee_page, trainee_http = search_as(browser, login_app, "hv")
-        finally:
-            browser.close()
+def test_trainee_does_not_find_what_an_officer_finds(browser, login_app):
+    officer_page, officer_http = search_as(browser, login_app, "cb")
+    trainee_page, trainee_http = search_as(browser, login_app, "hv")
     assert "MT" in seen_levels(officer_page), officer_page[:2000]          # the officer finds the mat document
     assert seen_levels(trainee_page) <= {"CK"}, trainee_page[:2000]        # the trainee does not
     assert "CK" in seen_levels(trainee_page)                                # … but does get results
