@@ -59,8 +59,7 @@ class SearchFilters:
         """Backend-neutral form: {payload field: allowed values}, (year_from, year_to)."""
         keywords: dict[str, list[str]] = {}
         for name, key in (("doc_type", "doc_type"), ("issuer", "issuer"), ("status", "status"),
-                          ("access", "access"), ("doc_id", "doc_id"), ("doc_number", "doc_key"),
-                          ("acl", "acl")):
+                          ("access", "access"), ("doc_id", "doc_id"), ("doc_number", "doc_key")):
             value = getattr(self, name)
             if value is None or value == "" or value == []:
                 continue
@@ -69,9 +68,16 @@ class SearchFilters:
         return keywords, (self.year_from, self.year_to)
 
     @property
+    def acl_values(self) -> list[str]:
+        """Groups a point's `acl` must share (or have no `acl`: points indexed before groups existed)."""
+        if self.acl is None or self.acl == "" or self.acl == []:
+            return []
+        return [self.acl] if isinstance(self.acl, str) else list(self.acl)
+
+    @property
     def empty(self) -> bool:
         kw, (lo, hi) = self.conditions()
-        return not kw and lo is None and hi is None
+        return not kw and lo is None and hi is None and not self.acl_values
 
 
 @dataclass

@@ -95,6 +95,9 @@ class ClientStore:
                                  else m.MatchAny(any=vals)) for key, vals in keywords.items()]
         if lo is not None or hi is not None:
             must.append(m.FieldCondition(key="year", range=m.Range(gte=lo, lte=hi)))
+        if filters.acl_values:   # ktgs.access: acl shares a value, or is absent (indexed before groups)
+            must.append(m.Filter(should=[m.IsEmptyCondition(is_empty=m.PayloadField(key="acl")),
+                                         m.FieldCondition(key="acl", match=m.MatchAny(any=filters.acl_values))]))
         return m.Filter(must=must)
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, k: int = 10,

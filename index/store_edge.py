@@ -142,6 +142,9 @@ class EdgeStore:
         if lo is not None or hi is not None:
             must.append(q.FieldCondition("year", range=q.RangeFloat(
                 gte=None if lo is None else float(lo), lte=None if hi is None else float(hi))))
+        if filters.acl_values:   # ktgs.access: acl shares a value, or is absent (indexed before groups)
+            must.append(q.Filter(should=[q.IsEmptyCondition("acl"),
+                                         q.FieldCondition("acl", match=q.MatchAny(filters.acl_values))]))
         return q.Filter(must=must)
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, k: int = 10,
