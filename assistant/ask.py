@@ -14,7 +14,7 @@ from ktgs.assistant.evidence import Evidence, select_evidence
 from ktgs.assistant.extractive import extractive_answer
 from ktgs.assistant.references import add_referenced_evidence
 from ktgs.assistant.verify import Verification, verify_answer
-from ktgs.access import for_llm
+from ktgs.access import for_llm, history_for_llm
 from ktgs.contracts import Answer, Hit
 from ktgs.errors import KtgsError
 from ktgs.settings import Settings, load_settings
@@ -125,7 +125,7 @@ class Assistant:
         generator = self.generator(mode) if mode != "extractive" else None
         from ktgs.assistant.rewrite import rewrite
 
-        rewritten = rewrite(question, history, generator)
+        rewritten = rewrite(question, history_for_llm(history, self.settings, mode), generator)
         lap("rewrite")
         hits = self.searcher.search(rewritten, k=k or self.settings.top_k, mode="hybrid", filters=filters)
         lap("retrieve")

@@ -190,12 +190,30 @@ def endpoint_is_local(url: str) -> bool:
     return host in LOCAL_HOSTS or host.startswith("127.")
 
 
+def _llm_may_see_mat(settings: Any, mode: str) -> bool:
+    return mode != "openai" or getattr(settings, "llm_allow_mat", False) or endpoint_is_local(settings.llm_url)
+
+
 def for_llm(evidence: list, settings: Any, mode: str) -> list:
     """Evidence an LLM may receive: without `llm_allow_mat`, an endpoint that is not on this
     machine never gets `mat` units (the local llama.cpp model and a loopback endpoint do)."""
-    if mode != "openai" or getattr(settings, "llm_allow_mat", False) or endpoint_is_local(settings.llm_url):
+    if _llm_may_see_mat(settings, mode):
         return evidence
     return [ev for ev in evidence if ev.document is not None and _level_or_mat(ev.document.access) != "mat"]
+
+
+def history_for_llm(history: Any, settings: Any, mode: str) -> Any:
+    """The conversation a follow-up rewrite may show such an endpoint: an earlier answer that
+    rests on a `mat` unit (or whose units are unknown) is sent as its question only."""
+    if not history or _llm_may_see_mat(settings, mode):
+        return history
+    out = []
+    for question, answer in history:
+        hits = getattr(answer, "hits", None)
+        safe = hits is not None and all(h.document is not None and _level_or_mat(h.document.access) != "mat"
+                                        for h in hits)
+        out.append((question, answer if safe else ""))
+    return out
 
 
 def _level_or_mat(value: str) -> str:

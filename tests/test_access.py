@@ -76,3 +76,19 @@ def test_ingest_access_sources(tmp_path):
                                         ("https://api.example.com/v1", False)])
 def test_endpoint_is_local(url, local):
     assert access.endpoint_is_local(url) is local
+
+
+def test_history_for_a_remote_llm_drops_answers_resting_on_mat():
+    from types import SimpleNamespace as NS
+
+    def answer(*levels):
+        return NS(hits=[NS(document=Document(doc_id=lv, access=lv)) for lv in levels], text="…")
+
+    history = [("q1", answer("cong-khai", "noi-bo")), ("q2", answer("cong-khai", "mat")), ("q3", "văn bản thường")]
+    remote = Settings(llm_url="http://10.0.0.5:8000/v1")
+    out = access.history_for_llm(history, remote, "openai")
+    assert [(q, a is history[0][1]) for q, a in out] == [("q1", True), ("q2", False), ("q3", False)]
+    assert out[1][1] == "" and out[2][1] == ""
+    assert access.history_for_llm(history, remote.with_(llm_allow_mat=True), "openai") is history
+    assert access.history_for_llm(history, Settings(llm_url="http://127.0.0.1:8000/v1"), "openai") is history
+    assert access.history_for_llm(history, remote, "local") is history

@@ -184,8 +184,9 @@ def test_remote_llm_never_gets_mat_unless_allowed(settings, searcher, allow):
     llm = _RemoteLLM()
     assistant = Assistant(s, searcher=searcher, generator=llm, log=False)
     try:
-        for q in QUESTIONS.values():
-            assistant.ask(q, mode="openai")
+        answers = [assistant.ask(q, mode="openai") for q in QUESTIONS.values()]
+        # a follow-up after an answer that rests on the mat document: the rewrite prompt shows it only when allowed
+        assistant.ask("còn thời hạn gửi thông báo thì sao?", history=[(QUESTIONS["MT"], answers[2])], mode="openai")
     finally:
         assistant.close()
     sent = seen_levels("".join(llm.prompts))
