@@ -47,7 +47,7 @@ class UIContext:
         # with login on, every read goes through the requesting user's rights (ui/auth.py)
         self.login = login
         self.sessions = Sessions(settings)
-        self._scoped: dict[Any, Any] = {}      # viewer -> Assistant over that viewer's scoped searcher
+        self._scoped: dict[Any, Any] = {}      # (viewer, mode) -> Assistant over that viewer's scoped searcher
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run fn(*args, **kwargs) on the library thread and return its result (or raise its error)."""
@@ -115,14 +115,22 @@ class UIContext:
     @property
     def assistant(self) -> Any:
         """The assistant as the requesting user: over their scoped view of the shared searcher."""
+        return self.assistant_for(self.settings.answer_mode)
+
+    def assistant_for(self, mode: str) -> Any:
+        """As `assistant`, for answer `mode`: a scoped assistant shares the loaded LLM of the base
+        one (handed in as its generator, so it is never loaded twice nor closed by it)."""
         viewer = self.viewer()
         if viewer is None:
             return self.base_assistant
-        if viewer not in self._scoped:
+        key = (viewer, mode)
+        if key not in self._scoped:
             from ktgs.assistant.ask import Assistant
 
-            self._scoped[viewer] = Assistant(self.settings, searcher=scoped(self.base_assistant.searcher, viewer))
-        return self._scoped[viewer]
+            base = self.base_assistant
+            generator = base.generator(mode) if mode in ("local", "openai") else None
+            self._scoped[key] = Assistant(self.settings, searcher=scoped(base.searcher, viewer), generator=generator)
+        return self._scoped[key]
 
     @property
     def searcher(self) -> Any:
@@ -157,7 +165,7 @@ class UIContext:
     # -- library calls, routed to the library thread ----------------------------------------
     def ask_stream(self, question: str, history: list, mode: str) -> Iterator[Any]:
         def run() -> Iterator[Any]:
-            for item in self.assistant.ask_stream(question, history=history, mode=mode):
+            for item in self.assistant_for(mode).ask_stream(question, history=history, mode=mode):
                 if isinstance(item, Answer):
                     self.audit("ask", question=question, grounded=item.grounded,
                                unit_ids=[c.unit_id for c in item.citations] or [h.unit.unit_id for h in item.hits[:3]])
