@@ -5,8 +5,9 @@ over settings.max_file_mb (the size is read from the file system, nothing is rea
 a type not in UPLOAD_SUFFIXES; a name that carries a path ("../", "/etc/x", "a\\b") or control
 characters; a DOCX/ODT whose decompressed size is over settings.max_unpacked_mb or that
 compresses more than MAX_RATIO times (a zip bomb). Accepted files are copied to
-KTGS_HOME/uploads/<user>/<sha256 prefix>-<name>: the same content keeps one name, two different
-files with the same name never overwrite each other, and nothing lands outside KTGS_HOME.
+KTGS_HOME/uploads/<user>/<sha256 prefix>/<name>: the file keeps its own name (reports and the
+document list show it), the same content keeps one path, two different files with the same name
+never overwrite each other, and nothing lands outside KTGS_HOME.
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def store_uploads(files: Sequence[tuple[Path, str]], settings: Any, user: str = 
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
-        dest = (root / f"{digest.hexdigest()[:12]}-{name}").resolve()
+        dest = (root / digest.hexdigest()[:16] / name).resolve()
         if not dest.is_relative_to(settings.home_path.resolve()):
             raise UploadError(f"tên tệp {name!r} không hợp lệ")   # unreachable after check_name; kept as a guard
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -86,7 +86,7 @@ def test_same_name_different_content_never_overwrite(tmp_path, settings):
     second = store_uploads([(b, "a.md")], settings, user="hv")
     again = store_uploads([(a, "a.md")], settings, user="hv")
     assert first != second and first == again
-    assert all(p.parent == settings.home_path / "uploads" / "hv" and p.name.endswith("-a.md") for p in first + second)
+    assert all(p.parent.parent == settings.home_path / "uploads" / "hv" and p.name == "a.md" for p in first + second)
     assert {p.read_text(encoding="utf-8") for p in first + second} == {"Điều 1. Bản thứ nhất (hư cấu).\n",
                                                                      "Điều 1. Bản thứ hai (hư cấu).\n"}
     assert store_uploads([(a, "a.md")], settings, user="../../x")[0].is_relative_to(settings.home_path)
