@@ -15,6 +15,7 @@ from ktgs.assistant.extractive import extractive_answer
 from ktgs.assistant.references import add_referenced_evidence
 from ktgs.assistant.validity_notes import apply_validity
 from ktgs.assistant.verify import Verification, verify_answer
+from ktgs.access import for_llm, history_for_llm
 from ktgs.contracts import Answer, Hit
 from ktgs.errors import KtgsError
 from ktgs.settings import Settings, load_settings
@@ -128,7 +129,7 @@ class Assistant:
         generator = self.generator(mode) if mode != "extractive" else None
         from ktgs.assistant.rewrite import rewrite
 
-        rewritten = rewrite(question, history, generator)
+        rewritten = rewrite(question, history_for_llm(history, self.settings, mode), generator)
         lap("rewrite")
         hits = self.searcher.search(rewritten, k=k or self.settings.top_k, mode="hybrid", filters=filters,
                                     as_of=as_of)
@@ -175,7 +176,7 @@ class Assistant:
                 prompt_id = ANSWER.id
                 model_ids["llm"] = generator.model_id
                 items, chars = LLM_EVIDENCE[mode]
-                shown = evidence[:items]
+                shown = for_llm(evidence, self.settings, mode)[:items]   # no `mat` to a remote endpoint
                 messages = answer_messages(rewritten, shown, chars)
                 if stream:
                     parts = []

@@ -17,6 +17,7 @@ from typing import Iterable
 from ktgs.contracts import Document, Unit
 from ktgs.ingest.relations import Event, events_of
 from ktgs.index import consistency, crossref_store
+from ktgs.migrations import apply_migrations
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", """
@@ -52,6 +53,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     """),
     (crossref_store.MIGRATION_NAME, crossref_store.MIGRATION_SQL),   # unit references (SQL in its module)
     (consistency.MIGRATION_NAME, consistency.MIGRATION_SQL),         # ingest write intents (crash safety)
+    ("0005_access_overrides", """
+        CREATE TABLE access_overrides (        -- levels changed with `ktgs doc access`; survive re-ingest
+            collection TEXT NOT NULL, doc_id TEXT NOT NULL, access TEXT NOT NULL,
+            groups TEXT NOT NULL DEFAULT '[]', changed_at TEXT NOT NULL,
+            PRIMARY KEY (collection, doc_id));
+    """),
 ]
 
 
@@ -82,16 +89,7 @@ class Catalog:
 
     def migrate(self) -> list[str]:
         """Apply the migrations not yet applied; return their names."""
-        with self.db:
-            self.db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-            done = {r[0] for r in self.db.execute("SELECT name FROM migrations")}
-        applied = []
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-            self.db.executescript(f"BEGIN; {sql}; INSERT INTO migrations VALUES ('{name}', '{stamp}'); COMMIT;")
-            applied.append(name)
+        applied = apply_migrations(self.db, MIGRATIONS)
         if "0002_relations" in applied:
             self._backfill_relations()
         return applied
@@ -157,6 +155,24 @@ class Catalog:
     def delete_file(self, path: str) -> None:
         with self.db:
             self.db.execute("DELETE FROM files WHERE collection=? AND path=?", (self.collection, path))
+
+    def set_access(self, doc_id: str, access: str, groups: list[str]) -> None:
+        """Record a document's new level and groups (catalog row and an override kept for re-ingest)."""
+        document = self.document(doc_id)
+        if document is None:
+            return
+        document.access, document.groups = access, list(groups)
+        with self.db:
+            self.db.execute("UPDATE documents SET access=?, data=? WHERE collection=? AND doc_id=?",
+                            (access, json.dumps(document.to_dict(), ensure_ascii=False), self.collection, doc_id))
+            self.db.execute("INSERT OR REPLACE INTO access_overrides VALUES (?,?,?,?,?)",
+                            (self.collection, doc_id, access, json.dumps(list(groups)),
+                             time.strftime("%Y-%m-%dT%H:%M:%S")))
+
+    def access_override(self, doc_id: str) -> tuple[str, tuple[str, ...]] | None:
+        row = self.db.execute("SELECT access, groups FROM access_overrides WHERE collection=? AND doc_id=?",
+                              (self.collection, doc_id)).fetchone()
+        return (row[0], tuple(json.loads(row[1]))) if row else None
 
     def clear(self) -> None:
         with self.db:

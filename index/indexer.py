@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 
 from tqdm import tqdm
 
+from ktgs import access
 from ktgs.contracts import Document, Unit
 from ktgs.errors import IndexStateError, KtgsError
 from ktgs.index import crossref_store
@@ -65,7 +66,8 @@ def payload(unit: Unit, document: Document) -> dict:
         "unit_id": unit.unit_id, "doc_id": unit.doc_id, "doc_type": document.doc_type,
         "doc_number": document.doc_number, "doc_key": doc_number_key(document.doc_number),
         "issuer": document.issuer, "year": int(year) if year.isdigit() else None,
-        "status": document.status, "access": document.access, "level": unit.level,
+        "status": document.status, "access": access.level(document.access),
+        "acl": access.acl(document.groups), "level": unit.level,
         "parent_id": unit.parent_id,
     }
 
@@ -152,6 +154,14 @@ class Indexer(IndexHandle):
         crossref_store.forget_document_refs(self.catalog, doc_id)
         self.store.delete(ids)
         end_intent(self.catalog, doc_id)
+        return len(ids)
+
+    def set_access(self, doc_id: str, level: str, groups=()) -> int:
+        """Change a document's level and groups in the catalog and in every point's payload."""
+        lvl, grp = access.level(level), list(access.groups_of(groups))
+        ids = self.catalog.unit_ids(doc_id, indexed_only=True)
+        self.store.set_payload(ids, {"access": lvl, "acl": access.acl(grp)})
+        self.catalog.set_access(doc_id, lvl, grp)
         return len(ids)
 
     def add(self, items: Sequence[tuple[Document, Sequence[Unit]]]) -> int:
@@ -246,8 +256,13 @@ def _sha256(path: Path) -> str | None:
 
 
 def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool = True, rebuild: bool = False,
-                embedder: str | Embedder | None = None, store: Store | None = None) -> IngestReport:
-    """Parse and index files and folders incrementally; see the module docstring."""
+                embedder: str | Embedder | None = None, store: Store | None = None,
+                access_level: str | None = None, access_groups: Iterable[str] | None = None) -> IngestReport:
+    """Parse and index files and folders incrementally; see the module docstring.
+
+    access_level / access_groups (`--access`, `--groups`) combine with front matter and
+    `.ktgs-access` files as ktgs.access.ingest_access says.
+    """
 
     t0 = time.perf_counter()
     report = IngestReport()
@@ -279,6 +294,13 @@ def index_paths(paths: Iterable[str | Path], settings: Settings, progress: bool 
                 report.failed.append((path, f"lỗi phân tích cấu trúc: {type(exc).__name__}: {exc}"))
                 continue
             doc_id = result.document.doc_id
+            try:
+                lvl, grp = access.ingest_access(result.document, f, access_level, access_groups,
+                                                indexer.catalog.access_override(doc_id))
+            except KtgsError as exc:
+                report.failed.append((path, str(exc)))
+                continue
+            result.document.access, result.document.groups = lvl, list(grp)
             if owners.get(doc_id, path) != path:   # a number that belongs to another file: never merged
                 note = (f"số hiệu {result.document.doc_number or doc_id} đã thuộc văn bản {doc_id} của tệp "
                         f"{owners[doc_id]}: có thể là văn bản giả mạo số hiệu; không gộp, không nạp")

@@ -19,7 +19,7 @@ from ktgs.ingest.text import fold_diacritics
 
 DENSE_VECTOR_NAME = "dense"
 POINT_NAMESPACE = uuid.UUID("5b0c3f2e-8f1e-4d57-9a43-6b7e0f1c2d3a")
-KEYWORD_FIELDS = ("unit_id", "doc_id", "doc_type", "doc_key", "issuer", "status", "access", "level")
+KEYWORD_FIELDS = ("unit_id", "doc_id", "doc_type", "doc_key", "issuer", "status", "access", "acl", "level")
 INTEGER_FIELDS = ("year",)
 PAYLOAD_FIELDS = KEYWORD_FIELDS + INTEGER_FIELDS + ("doc_number", "parent_id")
 
@@ -53,6 +53,7 @@ class SearchFilters:
     status: str | Sequence[str] | None = None
     access: str | Sequence[str] | None = None
     doc_id: str | Sequence[str] | None = None
+    acl: str | Sequence[str] | None = None     # ktgs.access: the document's groups or "*"
 
     def conditions(self) -> tuple[dict[str, list[str]], tuple[int | None, int | None]]:
         """Backend-neutral form: {payload field: allowed values}, (year_from, year_to)."""
@@ -67,9 +68,16 @@ class SearchFilters:
         return keywords, (self.year_from, self.year_to)
 
     @property
+    def acl_values(self) -> list[str]:
+        """Groups a point's `acl` must share (or have no `acl`: points indexed before groups existed)."""
+        if self.acl is None or self.acl == "" or self.acl == []:
+            return []
+        return [self.acl] if isinstance(self.acl, str) else list(self.acl)
+
+    @property
     def empty(self) -> bool:
         kw, (lo, hi) = self.conditions()
-        return not kw and lo is None and hi is None
+        return not kw and lo is None and hi is None and not self.acl_values
 
 
 @dataclass
@@ -119,6 +127,8 @@ class Store(Protocol):
     def upsert(self, points: Sequence[Point]) -> None: ...
 
     def delete(self, unit_ids: Sequence[str]) -> None: ...
+
+    def set_payload(self, unit_ids: Sequence[str], values: dict[str, Any]) -> None: ...
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, k: int = 10,
               prefetch_k: int = 50, filters: SearchFilters | None = None,

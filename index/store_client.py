@@ -78,6 +78,11 @@ class ClientStore:
             self.client.delete(self.collection, points_selector=self.m.PointIdsList(
                 points=[point_id(u) for u in unit_ids]), wait=True)
 
+    def set_payload(self, unit_ids: Sequence[str], values: dict) -> None:
+        """Change payload fields of existing points (an access level changed later)."""
+        if unit_ids:
+            self.client.set_payload(self.collection, payload=values, points=[point_id(u) for u in unit_ids], wait=True)
+
     def count(self) -> int:
         return self.client.count(self.collection, exact=True).count
 
@@ -101,6 +106,9 @@ class ClientStore:
                                  else m.MatchAny(any=vals)) for key, vals in keywords.items()]
         if lo is not None or hi is not None:
             must.append(m.FieldCondition(key="year", range=m.Range(gte=lo, lte=hi)))
+        if filters.acl_values:   # ktgs.access: acl shares a value, or is absent (indexed before groups)
+            must.append(m.Filter(should=[m.IsEmptyCondition(is_empty=m.PayloadField(key="acl")),
+                                         m.FieldCondition(key="acl", match=m.MatchAny(any=filters.acl_values))]))
         return m.Filter(must=must)
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, k: int = 10,

@@ -137,6 +137,12 @@ class EdgeStore:
             self.shard.update(self._q.UpdateOperation.delete_points([point_id(u) for u in unit_ids]))
             self.shard.flush()
 
+    def set_payload(self, unit_ids: Sequence[str], values: dict) -> None:
+        """Change payload fields of existing points (an access level changed later)."""
+        if unit_ids:
+            self.shard.update(self._q.UpdateOperation.set_payload([point_id(u) for u in unit_ids], values))
+            self.shard.flush()
+
     # --- reads --------------------------------------------------------------------------------
     def count(self) -> int:
         return self.shard.count(self._q.CountRequest(exact=True))
@@ -163,6 +169,9 @@ class EdgeStore:
         if lo is not None or hi is not None:
             must.append(q.FieldCondition("year", range=q.RangeFloat(
                 gte=None if lo is None else float(lo), lte=None if hi is None else float(hi))))
+        if filters.acl_values:   # ktgs.access: acl shares a value, or is absent (indexed before groups)
+            must.append(q.Filter(should=[q.IsEmptyCondition("acl"),
+                                         q.FieldCondition("acl", match=q.MatchAny(filters.acl_values))]))
         return q.Filter(must=must)
 
     def query(self, dense: np.ndarray | None, sparse: SparseVector | None, k: int = 10,

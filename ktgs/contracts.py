@@ -17,8 +17,8 @@ STATUS_UNKNOWN = "unknown"
 STATUSES = (STATUS_IN_FORCE, STATUS_PARTLY_EXPIRED, STATUS_EXPIRED, STATUS_NOT_YET, STATUS_UNKNOWN)
 STATUS_REPLACED = STATUS_EXPIRED          # the old name: "replaced" became "expired"
 
-# Document.access values (enforced later)
-ACCESS_LEVELS = ("public", "internal", "confidential")
+# Document.access values, lowest first (ktgs.access maps the old public/internal/confidential)
+ACCESS_LEVELS = ("cong-khai", "noi-bo", "mat")
 
 
 @dataclass
@@ -50,7 +50,8 @@ class Document:
     status: str = STATUS_UNKNOWN     # as read at ingest; the status for a date is ktgs.index.validity's
     relations: list[Relation] = field(default_factory=list)
     effective_from: str = ""         # ISO date the document takes effect, as read from its text ("" = not stated)
-    access: str = "public"
+    access: str = "cong-khai"        # cong-khai | noi-bo | mat (ktgs.access)
+    groups: list[str] = field(default_factory=list)         # only these groups see it (empty = anyone of the level)
     source_path: str = ""
     checksum: str = ""               # sha256 of the source file bytes
     completeness: str = ""           # from the source's front matter when it says it is partial

@@ -65,3 +65,11 @@ class UnitNotFoundError(KtgsError):
 class IndexStateError(KtgsError):
     """The vectors, the manifest and the catalog disagree (or belong to another machine); the
     message names the command that repairs it. Nothing is dropped to make them agree."""
+
+
+class AccessError(KtgsError):
+    """An unknown access level, role or group, or an action the user's role may not take."""
+
+
+class AuthError(KtgsError):
+    """Wrong name or password, a disabled user, too many failed attempts, an expired session."""

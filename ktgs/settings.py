@@ -43,6 +43,16 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the UI listens on.")
     port: int = _setting(7860, "Port the UI listens on.")
     quiet: bool = _setting(False, "Switch off progress bars.")
+    access_rights: str = _setting(
+        "hoc-vien=cong-khai;giang-vien=cong-khai,noi-bo;can-bo=cong-khai,noi-bo,mat;quan-tri=cong-khai,noi-bo,mat",
+        "Access levels each role sees, 'role=level,level;…' (groups of a document still apply to every role).")
+    llm_allow_mat: bool = _setting(False, "Allow `mat` units in prompts sent to an OpenAI-compatible endpoint that is not on this machine.")
+    audit_retention_days: int = _setting(0, "Audit entries older than this many days are pruned (0 = keep forever).")
+    login_max_failures: int = _setting(5, "Failed logins of one name, within login_lock_minutes, after which it is locked for that long.")
+    login_lock_minutes: int = _setting(15, "Window and lock time of login throttling, in minutes.")
+    session_minutes: int = _setting(480, "A UI login expires after this many minutes.")
+    upload_max_files: int = _setting(20, "Most files one UI upload may hold.")
+    max_unpacked_mb: int = _setting(200, "Largest decompressed size of a DOCX/ODT (zip) accepted, in MB (zip bombs).")
 
     @property
     def home_path(self) -> Path:

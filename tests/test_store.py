@@ -177,3 +177,24 @@ def test_edge_index_held_by_another_process_is_a_clear_store_error(tmp_path, poi
         holder.wait()
     time.sleep(0.2)
     assert EdgeStore(path).count() == 3   # the index survives and opens once the holder is gone
+
+
+def test_access_filter_with_groups_and_points_indexed_before_groups(store, points):
+    """ktgs.access.restrict on both backends; set_payload changes a level later; points without
+    `acl` (and with the old 'public') count as group-free cong-khai."""
+    from ktgs.access import Viewer, restrict
+
+    ids = [p.unit_id for p in points]
+    store.set_payload(ids[:10], {"access": "mat", "acl": ["ubkt-a"]})
+    store.set_payload(ids[10:20], {"access": "noi-bo", "acl": ["*"]})
+    dense, _ = next(_queries(points))
+
+    def visible(levels, groups=()):
+        flt = restrict(None, Viewer("u", "can-bo", levels, groups))
+        return {f.unit_id for f in store.query(dense, None, k=40, prefetch_k=40, filters=flt)}
+
+    assert visible(("cong-khai",)) == set(ids[20:])
+    assert visible(("cong-khai", "noi-bo")) == set(ids[10:])
+    assert visible(("cong-khai", "noi-bo", "mat")) == set(ids[10:])          # no group ubkt-a
+    assert visible(("cong-khai", "noi-bo", "mat"), ("ubkt-a",)) == set(ids)
+    assert visible(("mat",), ("ubkt-b",)) == set()

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ktgs.access import Viewer
 from ktgs.errors import IndexNotFoundError, KtgsError
+from ktgs.index.scoped import scoped
 from ktgs.settings import Settings
 
 from .bank import QuizBank
@@ -46,12 +48,22 @@ def quiz_generator(settings: Settings, spec: QuizSpec, assistant: Any = None) ->
         return None, [f"Không mở được mô hình ngôn ngữ ({settings.answer_mode}): {exc}"]
 
 
+def _scoped_searcher(settings: Settings, viewer: Viewer | None) -> Any:
+    if viewer is None:
+        return None                   # the assistant opens (and closes) its own
+    from ktgs.index.search import Searcher
+
+    return scoped(Searcher.open(settings), viewer)
+
+
 def make_quiz(settings: Settings, docs: list[str], spec: QuizSpec, chuong: list[str] = (), dieu: list[str] = (),
               selfcheck: bool = True, reuse_approved: bool = False, save: bool = True,
-              assistant=None, generator: Any = None, history: bool = False) -> QuizRun:
+              assistant=None, generator: Any = None, history: bool = False,
+              viewer: Viewer | None = None) -> QuizRun:
     """Scope, build (with `generator`, else the model named by settings when the spec needs one),
-    self-check with the assistant, save to the bank."""
-    corpus = load_corpus(list(docs), settings)
+    self-check with the assistant, save to the bank. With a viewer, only what that user may see
+    is read (and the self-check searches as that user)."""
+    corpus = load_corpus(list(docs), settings, viewer)
     units = select_units(corpus, list(docs), list(chuong), list(dieu), history=history)
     notes: list[str] = []
     reuse = []
@@ -76,13 +88,15 @@ def make_quiz(settings: Settings, docs: list[str], spec: QuizSpec, chuong: list[
             if checker is None:
                 from ktgs.assistant.ask import Assistant
 
-                checker = Assistant(settings, log=False)
+                checker = Assistant(settings, log=False, searcher=_scoped_searcher(settings, viewer))
             report = self_check(quiz.items, checker, progress=not settings.quiet)
         except IndexNotFoundError as exc:
             notes.append(f"Chưa tự kiểm tra được câu hỏi: {exc}")
         finally:
             if assistant is None and checker is not None:
                 checker.close()       # Qdrant Edge: one opener at a time
+                if viewer is not None:
+                    checker.searcher.close()
     saved = 0
     if save:
         with QuizBank.open(settings) as bank:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ktgs.contracts import Document, Unit
-from ktgs.errors import KtgsError
+from ktgs.access import Viewer
+from ktgs.errors import AccessError, KtgsError
+from ktgs.index.scoped import scoped
 from ktgs.index.validity import Graph, as_date, vn_date
 from ktgs.settings import Settings
 
@@ -36,10 +38,11 @@ def from_files(paths: list[str | Path], settings: Settings) -> Corpus:
     return Corpus(docs, units)
 
 
-def from_index(settings: Settings) -> Corpus:
+def from_index(settings: Settings, viewer: Viewer | None = None) -> Corpus:
+    """The documents and units of the index that `viewer` may see (all for the local user)."""
     from ktgs.index.search import Searcher
 
-    searcher = Searcher.open(settings)
+    searcher = scoped(Searcher.open(settings), viewer)
     try:
         docs = {d.doc_id: d for d in searcher.documents()}
         units = [u for d in docs for u in searcher.units(d)]
@@ -48,14 +51,16 @@ def from_index(settings: Settings) -> Corpus:
     return Corpus(docs, units)
 
 
-def load_corpus(docs: list[str], settings: Settings) -> Corpus:
+def load_corpus(docs: list[str], settings: Settings, viewer: Viewer | None = None) -> Corpus:
     """Documents named by path are parsed; otherwise the index of KTGS_HOME is read."""
     paths = [d for d in docs if Path(d).is_file()]
+    if paths and viewer is not None:
+        raise AccessError("với quyền của một người dùng, đề chỉ lấy từ văn bản trong kho (--doc số hiệu, không phải đường dẫn)")
     if paths and len(paths) == len(docs):
         return from_files(paths, settings)
     if paths:
         raise KtgsError("không trộn đường dẫn tệp với số hiệu văn bản trong cùng một lệnh --doc")
-    return from_index(settings)
+    return from_index(settings, viewer)
 
 
 def select_units(corpus: Corpus, docs: list[str] = (), chuong: list[str] = (), dieu: list[str] = (),

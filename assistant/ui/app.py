@@ -15,8 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ktgs.contracts import Document, Hit, Unit
-from ktgs.errors import IndexNotFoundError, KtgsError
+from ktgs import audit
+from ktgs.access import ROLE_NAMES
+from ktgs.assistant.ui.auth import Sessions, login_required, request_user, rights_line
+from ktgs.contracts import Answer, Document, Hit, Unit
+from ktgs.errors import AccessError, IndexNotFoundError, KtgsError
+from ktgs.index.scoped import scoped
 from ktgs.settings import Settings
 
 ASSETS_CSS = Path(__file__).with_name("assets.css")
@@ -24,6 +28,7 @@ TITLE = "ktgs — Tra cứu văn bản & hỏi đáp có trích dẫn"
 SYSTEM_FONTS = ["Noto Sans", "DejaVu Sans", "Segoe UI", "Arial", "sans-serif"]
 MONO_FONTS = ["DejaVu Sans Mono", "Consolas", "monospace"]
 
+ACTION_NAMES = {"ingest": "nạp văn bản", "eval": "chạy đánh giá", "manage": "quản lý người dùng và mức truy cập"}
 MODE_LABELS = {"extractive": "Trích dẫn (không dùng LLM)", "local": "LLM cục bộ", "openai": "Máy chủ LLM"}
 
 
@@ -36,11 +41,15 @@ class UIContext:
     serialises writers (ingest, eval runs) against readers.
     """
 
-    def __init__(self, settings: Settings, assistant: Any = None):
+    def __init__(self, settings: Settings, assistant: Any = None, login: bool = False):
         self.as_of = ""          # the date control: "" = today
         self.settings = settings
         self._assistant = assistant
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ktgs-library")
+        # with login on, every read goes through the requesting user's rights (ui/auth.py)
+        self.login = login
+        self.sessions = Sessions(settings)
+        self._scoped: dict[Any, Any] = {}      # (viewer, mode) -> Assistant over that viewer's scoped searcher
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run fn(*args, **kwargs) on the library thread and return its result (or raise its error)."""
@@ -77,9 +86,28 @@ class UIContext:
         self._worker.shutdown(wait=True)
 
 
+    # -- who is asking ----------------------------------------------------------------------
+    def viewer(self) -> Any:
+        """None (local single user, all rights) without login; else the logged-in user's Viewer
+        (NOBODY outside an event); an expired session is an AuthError."""
+        if not self.login:
+            return None
+        return self.sessions.viewer(request_user())
+
+    def require(self, action: str) -> Any:
+        """The viewer, when their role may do `action` (ingest, eval, manage); else AccessError."""
+        viewer = self.viewer()
+        if viewer is not None and not viewer.may(action):
+            raise AccessError(f"vai trò {ROLE_NAMES[viewer.role]} không được {ACTION_NAMES[action]}")
+        return viewer
+
+    def audit(self, action: str, **detail: Any) -> None:
+        viewer = self.viewer()
+        audit.record(self.settings, viewer.name if viewer is not None else "local", action, **detail)
+
     # -- loaded once (library thread only) ----------------------------------------------------
     @property
-    def assistant(self) -> Any:
+    def base_assistant(self) -> Any:
         if self._assistant is None:
             from ktgs.assistant.ask import Assistant
 
@@ -87,15 +115,38 @@ class UIContext:
         return self._assistant
 
     @property
+    def assistant(self) -> Any:
+        """The assistant as the requesting user: over their scoped view of the shared searcher."""
+        return self.assistant_for(self.settings.answer_mode)
+
+    def assistant_for(self, mode: str) -> Any:
+        """As `assistant`, for answer `mode`: a scoped assistant shares the loaded LLM of the base
+        one (handed in as its generator, so it is never loaded twice nor closed by it)."""
+        viewer = self.viewer()
+        if viewer is None:
+            return self.base_assistant
+        key = (viewer, mode)
+        if key not in self._scoped:
+            from ktgs.assistant.ask import Assistant
+
+            base = self.base_assistant
+            generator = base.generator(mode) if mode in ("local", "openai") else None
+            self._scoped[key] = Assistant(self.settings, searcher=scoped(base.searcher, viewer), generator=generator)
+        return self._scoped[key]
+
+    @property
     def searcher(self) -> Any:
         return self.assistant.searcher
 
     def warm_up(self) -> None:
         """Open the index and load the embedder now rather than on the first question."""
-        self.call(lambda: self.searcher.search("khởi động", k=1))
+        self.call(lambda: self.base_assistant.searcher.search("khởi động", k=1))
 
     def reopen(self) -> None:
         """Close the loaded searcher (call on the library thread); the next use opens the index again."""
+        for scoped_assistant in self._scoped.values():
+            scoped_assistant.close()             # its Q&A log and models; the searcher is shared
+        self._scoped.clear()
         if self._assistant is not None:
             searcher = getattr(self._assistant, "_searcher", None)
             if searcher is not None:
@@ -116,11 +167,23 @@ class UIContext:
     # -- library calls, routed to the library thread ----------------------------------------
     def ask_stream(self, question: str, history: list, mode: str) -> Iterator[Any]:
         as_of = self.as_of or None
-        return self.stream(lambda: self.assistant.ask_stream(question, history=history, mode=mode, as_of=as_of))
+
+        def run() -> Iterator[Any]:
+            for item in self.assistant_for(mode).ask_stream(question, history=history, mode=mode, as_of=as_of):
+                if isinstance(item, Answer):
+                    self.audit("ask", question=question, grounded=item.grounded,
+                               unit_ids=[c.unit_id for c in item.citations] or [h.unit.unit_id for h in item.hits[:3]])
+                yield item
+        return self.stream(run)
 
     def search(self, query: str, **kwargs: Any) -> list[Hit]:
         kwargs.setdefault("as_of", self.as_of or None)
-        return self.call(lambda: self.searcher.search(query, **kwargs))
+
+        def run() -> list[Hit]:
+            hits = self.searcher.search(query, **kwargs)
+            self.audit("search", query=query, unit_ids=[h.unit.unit_id for h in hits])
+            return hits
+        return self.call(run)
 
     def set_as_of(self, value: str) -> str:
         """The date answers, searches and cards speak for ('' = today); a bad date is refused."""
@@ -149,9 +212,10 @@ class UIContext:
     def index_status(self) -> str:
         """One line for the header: how many documents, or what to do when the index is empty."""
         docs = self.documents()
+        who = rights_line(self.viewer()) + " " if self.login else ""
         if not docs:
-            return ("Kho văn bản trống: chạy `ktgs ingest corpus/` hoặc tải văn bản lên ở thẻ «Văn bản».")
-        return f"Kho văn bản: {len(docs)} văn bản."
+            return who + "Kho văn bản trống: chạy `ktgs ingest corpus/` hoặc tải văn bản lên ở thẻ «Văn bản»."
+        return who + f"Kho văn bản: {len(docs)} văn bản."
 
     def find_unit(self, unit_id: str) -> Unit | None:
         return self.call(lambda: self.searcher.get_unit(unit_id))
@@ -242,7 +306,7 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    from ktgs.assistant.ui import tab_chat, tab_documents, tab_eval, tab_quiz, tab_search
+    from ktgs.assistant.ui import tab_admin, tab_chat, tab_documents, tab_eval, tab_quiz, tab_search
 
     ctx = ctx or UIContext(settings)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
@@ -257,6 +321,8 @@ def build_app(settings: Settings, ctx: UIContext | None = None) -> Any:
             tab_documents.build(ctx)
             tab_quiz.build(ctx)
             tab_eval.build(ctx)
+            if ctx.login:
+                tab_admin.build(ctx)          # the audit view (administrators; ui/tab_admin.py)
 
         def header_status() -> str:
             from ktgs.assistant.ui.render import esc
@@ -289,12 +355,17 @@ def theme() -> Any:
 def launch(settings: Settings, host: str | None = None, port: int | None = None,
            block: bool = True, ctx: UIContext | None = None, quiet: bool = False) -> Any:
     """Serve the app on host:port (127.0.0.1:7860 by default). Returns the Blocks when not blocking."""
+    host = host or settings.host
+    login = login_required(settings, host)          # refuses a non-loopback address without users
     ctx = ctx or UIContext(settings)
+    ctx.login = login
     demo = build_app(settings, ctx)
     demo.queue(default_concurrency_limit=2)
-    demo.launch(server_name=host or settings.host, server_port=port or settings.port, share=False,
+    demo.launch(server_name=host, server_port=port or settings.port, share=False,
                 inbrowser=False, prevent_thread_lock=not block, quiet=quiet, show_error=True,
                 footer_links=[], theme=theme(), css=app_css(ctx),
-                allowed_paths=[str(settings.home_path / "evals")], ssr_mode=False, pwa=False,
-                mcp_server=False)
+                # with login, no folder is served as-is: eval indexes hold whole document texts
+                allowed_paths=[] if login else [str(settings.home_path / "evals")], ssr_mode=False, pwa=False,
+                mcp_server=False, auth=ctx.sessions.login if login else None,
+                auth_message="Đăng nhập ktgs bằng tài khoản do quản trị viên cấp." if login else None)
     return demo

@@ -2,27 +2,22 @@
 upload of new files (ingested with progress; errors reported per file)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any, Sequence
 
 import gradio as gr  # tab modules are imported only by build_app()
 
+from ktgs import uploads
 from ktgs.errors import KtgsError
 
 UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".html", ".htm"]
 UPLOAD_DIR = "uploads"
 
 
-def store_uploads(files: Sequence[Any], settings: Any) -> list[Path]:
-    """Copy uploaded temp files into KTGS_HOME/uploads/ (kept: the catalog records their paths)."""
-    out = []
-    for f in files or []:
-        src = Path(getattr(f, "name", None) or str(f))
-        dest = settings.path(UPLOAD_DIR, src.name)
-        shutil.copyfile(src, dest)
-        out.append(dest)
-    return out
+def store_uploads(files: Sequence[Any], settings: Any, user: str = "local") -> list[Path]:
+    """Check the uploads (count, size, names, zip bombs) and keep them under KTGS_HOME/uploads/<user>/
+    with unique names (ktgs.uploads); the catalog records their paths."""
+    return uploads.store_uploads(uploads.gradio_files(files), settings, user)
 
 
 def render_report(report: Any) -> str:
@@ -71,9 +66,13 @@ def build(ctx: Any) -> None:
             if not row:
                 return gr.skip(), gr.skip()
             doc_id = str(row[0])
-            document = ctx.document(doc_id)
+            try:
+                document = ctx.document(doc_id)
+            except KtgsError as exc:
+                return render.error_box(f"Lỗi: {exc}"), ""
             if document is None:
                 return render.error_box(f"không tìm thấy văn bản {doc_id}"), ""
+            ctx.audit("doc_view", doc_id=doc_id)
             title = f'<div class="ktgs-panel-title">{render.esc(document.title or doc_id)}</div>'
             try:
                 card = render.validity_card(ctx.card(doc_id))
@@ -89,7 +88,11 @@ def build(ctx: Any) -> None:
                 return gr.skip(), render.error_box("Chưa chọn tệp nào.")
             progress(0, desc="Đang nạp văn bản…")
             try:
-                report = ingest(ctx, store_uploads(uploaded, ctx.settings))
+                viewer = ctx.require("ingest")
+                stored = store_uploads(uploaded, ctx.settings, viewer.name if viewer is not None else "local")
+                report = ingest(ctx, stored)
+                ctx.audit("ingest", paths=[str(p) for p in stored], new=report.new, changed=report.changed,
+                          failed=[p for p, _ in report.failed])
             except KtgsError as exc:
                 return gr.skip(), render.error_box(f"Lỗi: {exc}")
             return render.document_rows(ctx.documents()), render_report(report)

@@ -43,6 +43,11 @@ def run_eval(ctx: Any, dataset: str, configs: list[str], limit: int | None) -> s
 
     if not dataset:
         raise KtgsError("hãy chọn bộ dữ liệu")
+    # with login, no free server paths (the local single user may name any file, as with `ktgs eval`)
+    if ctx.login and dataset not in {value for _, value in dataset_choices()}:
+        raise KtgsError(f"bộ dữ liệu {dataset!r} không có trong danh sách")
+    ctx.require("eval")
+    ctx.audit("eval_run", dataset=dataset, configs=list(configs), limit=limit)
     if not configs:
         raise KtgsError("hãy chọn ít nhất một cấu hình")
     return ctx.exclusive(run, dataset, configs, limit=limit or None, settings=ctx.settings, progress=True).name
@@ -96,7 +101,7 @@ def build(ctx: Any) -> None:
 
     with gr.Tab("Đánh giá", id="eval", elem_id="tab-eval") as tab:
         with gr.Row():
-            dataset = gr.Dropdown(dataset_choices(), label="Bộ dữ liệu", scale=2, allow_custom_value=True,
+            dataset = gr.Dropdown(dataset_choices(), label="Bộ dữ liệu", scale=2, allow_custom_value=not ctx.login,
                                   elem_id="ktgs-eval-dataset")
             configs = gr.Dropdown(config_choices(), value=DEFAULT_CONFIGS, multiselect=True,
                                   label="Cấu hình so sánh", scale=3, elem_id="ktgs-eval-configs")

@@ -82,12 +82,16 @@ def export(ctx: Any, ids: list[str], fmt: str, approved_only: bool) -> Any:
     from ktgs.assistant.quiz.export import FORMATS, export_items
 
     entries = [e for e in bank_entries(ctx, ids) if e.status != "rejected"]
+    # only items every citation of which the user may see (ctx reads as the logged-in user)
+    entries = [e for e in entries if all(ctx.find_unit(c.unit_id) is not None for c in e.item.citations)]
     if approved_only:
         entries = [e for e in entries if e.status == "approved"]
     if not entries:
         raise KtgsError("chưa có câu hỏi nào để xuất (hãy duyệt ít nhất một câu, hoặc bỏ chọn «chỉ câu đã duyệt»)")
     path = ctx.settings.path(EXPORT_DIR, f"de-on-tap-{time.strftime('%Y%m%d-%H%M%S')}{FORMATS[fmt][1]}")
-    return export_items([e.item for e in entries], path, fmt=fmt, include_flagged=approved_only)
+    result = export_items([e.item for e in entries], path, fmt=fmt, include_flagged=approved_only)
+    ctx.audit("export", path=str(result.path), format=result.fmt, items=result.written)
+    return result
 
 
 # -- rendering -----------------------------------------------------------------------------------

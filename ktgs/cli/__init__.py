@@ -28,6 +28,9 @@ COMMAND_MODULES = (
     "ktgs.cli.refs_cmd",
     "ktgs.cli.doc_cmd",
     "ktgs.cli.index_cmd",
+    "ktgs.cli.users_cmd",
+    "ktgs.cli.audit_cmd",
+    "ktgs.cli.doc_access_cmd",      # after ktgs.cli.doc_cmd: attaches `access` to its `doc` group
 )
 
 

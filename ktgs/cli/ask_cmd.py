@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from ktgs.cli.as_user import actor, as_user_option, resolve_viewer
+
 
 def _filters(doc_type: str | None, doc_number: str | None) -> Any:
     if not doc_type and not doc_number:
@@ -14,6 +16,25 @@ def _filters(doc_type: str | None, doc_number: str | None) -> Any:
     from ktgs.index.search import SearchFilters
 
     return SearchFilters(doc_type=doc_type, doc_number=doc_number)
+
+
+def _scoped_searcher(settings: Any, viewer: Any) -> Any:
+    """None (the assistant opens its own) for the local user, else the index seen by `viewer`."""
+    if viewer is None:
+        return None
+    from ktgs.index.scoped import scoped
+    from ktgs.index.search import Searcher
+
+    return scoped(Searcher.open(settings), viewer)
+
+
+def _audit_answer(settings: Any, viewer: Any, answer: Any) -> None:
+    """The question and the unit ids shown to the user (citations, else the closest units)."""
+    from ktgs import audit
+
+    shown = [c.unit_id for c in answer.citations] or [h.unit.unit_id for h in answer.hits[:3]]
+    audit.record(settings, actor(viewer), "ask", question=answer.question, grounded=answer.grounded,
+                 unit_ids=shown)
 
 
 def answer_json(answer: Any) -> dict[str, Any]:
@@ -97,27 +118,31 @@ def register(main: click.Group) -> None:
     @click.option("--calibrate", is_flag=True, help="Cùng --gold: chọn ngưỡng từ chối tốt nhất.")
     @click.option("--out", default=None, type=click.Path(dir_okay=False), help="Cùng --gold: ghi kết quả JSON.")
     @click.option("--quiet", is_flag=True, help="Tắt thanh tiến trình.")
+    @as_user_option
     def ask_command(question: str | None, mode: str | None, k: int | None, doc_type: str | None,
                     doc_number: str | None, as_of: str | None, as_json: bool, stream: bool, gold: str | None,
-                    calibrate: bool, out: str | None, quiet: bool) -> None:
+                    calibrate: bool, out: str | None, quiet: bool, as_user: str | None) -> None:
         """Hỏi đáp có trích dẫn đã kiểm chứng từ kho văn bản."""
         from ktgs.assistant.ask import Assistant
         from ktgs.settings import load_settings
 
         settings = load_settings(quiet=quiet or None)
+        viewer = resolve_viewer(settings, as_user)
         if gold:
-            assistant = Assistant(settings, log=False)
+            assistant = Assistant(settings, log=False, searcher=_scoped_searcher(settings, viewer))
             try:
                 _run_gold(assistant, gold, mode, calibrate, as_json, out, settings.quiet)
             finally:
                 assistant.close()
+                if viewer is not None:
+                    assistant.searcher.close()
             return
         if not question:
             raise click.UsageError("cần một câu hỏi, ví dụ: ktgs ask \"Thời hạn giải quyết tố cáo là bao lâu?\"")
         from ktgs.index.validity import as_date
 
         day = as_date(as_of)          # a bad date is one friendly line before any model loads
-        assistant = Assistant(settings)
+        assistant = Assistant(settings, searcher=_scoped_searcher(settings, viewer))
         try:
             filters = _filters(doc_type, doc_number)
             if stream and not as_json and (mode or settings.answer_mode) != "extractive":
@@ -129,10 +154,14 @@ def register(main: click.Group) -> None:
                         answer = item
                 click.echo("\n\n— Sau kiểm chứng —")
                 _print_answer(answer)
+                _audit_answer(settings, viewer, answer)
                 return
             answer = assistant.ask(question, filters=filters, mode=mode, k=k, as_of=day)
         finally:
             assistant.close()
+            if viewer is not None:
+                assistant.searcher.close()
+        _audit_answer(settings, viewer, answer)
         if as_json:
             click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
         else:

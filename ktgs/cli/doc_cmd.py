@@ -6,7 +6,10 @@ import json
 
 import click
 
+from ktgs import audit
+from ktgs.cli.as_user import actor, as_user_option, resolve_viewer
 from ktgs.contracts import STATUSES
+from ktgs.errors import KtgsError
 from ktgs.settings import load_settings
 
 _KIND_NAMES = {"replaces": "thay thế", "repeals": "bãi bỏ", "ends": "làm hết hiệu lực", "amends": "sửa đổi, bổ sung",
@@ -20,15 +23,34 @@ STATUS_NAMES = {"in_force": "còn hiệu lực", "partly_expired": "hết hiệu
                 "not_yet": "chưa có hiệu lực", "unknown": "không rõ"}
 
 
-def _graph(settings):
+def _graph(settings, viewer=None):
+    """The legal graph and, for a `viewer`, the doc_ids and numbers of catalogued documents they may
+    not see (None for the local single user)."""
     from ktgs.index.catalog import Catalog
     from ktgs.index.validity import Graph
 
     catalog = Catalog.open(settings)
     try:
-        return Graph.from_catalog(catalog)
+        hidden = None if viewer is None else {
+            key for d in catalog.documents() if not viewer.sees(d) for key in (d.doc_id, d.doc_number) if key}
+        return Graph.from_catalog(catalog), hidden
     finally:
         catalog.close()
+
+
+def _card_for(settings, number: str, as_of, with_cites: bool, viewer) -> dict:
+    """The card as `viewer` may see it: a document above their level is not found, and relations to
+    such documents are left out (no number, title or count of them is shown)."""
+    graph, hidden = _graph(settings, viewer)
+    card = graph.card(number, as_of, with_cites=with_cites)
+    if hidden is not None:
+        if card["doc_id"] in hidden or card["doc_number"] in hidden:
+            raise KtgsError(f"không tìm thấy văn bản {number} trong kho")
+        card["relations"] = [r for r in card["relations"]
+                             if r.get("doc_id") not in hidden and r.get("doc_number") not in hidden]
+        if card.get("status_unit_id", "").split("/", 1)[0] in hidden:
+            card["status_unit_id"] = ""
+    return card
 
 
 def register(main: click.Group) -> None:
@@ -41,9 +63,17 @@ def register(main: click.Group) -> None:
     @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", help="Hiệu lực tính đến ngày này (mặc định: hôm nay).")
     @click.option("--cites", "with_cites", is_flag=True, help="Kể cả các dẫn chiếu thông thường.")
     @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-    def show(number: str, as_of: str | None, with_cites: bool, as_json: bool) -> None:
+    @as_user_option
+    def show(number: str, as_of: str | None, with_cites: bool, as_json: bool, as_user: str | None) -> None:
         """Thẻ văn bản: hiệu lực và lý do, các văn bản thay thế / sửa đổi / hướng dẫn (cả hai chiều)."""
-        card = _graph(load_settings()).card(number, as_of, with_cites=with_cites)
+        settings = load_settings()
+        viewer = resolve_viewer(settings, as_user)
+        try:
+            card = _card_for(settings, number, as_of, with_cites, viewer)
+        except KtgsError:
+            audit.record(settings, actor(viewer), "doc_view", number=number, found=False)
+            raise
+        audit.record(settings, actor(viewer), "doc_view", doc_id=card["doc_id"], found=True)
         if as_json:
             click.echo(json.dumps(card, ensure_ascii=False, indent=2))
             return
@@ -75,7 +105,7 @@ def register(main: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
     def list_cmd(statuses, as_of: str | None, include_refs: bool, as_json: bool) -> None:
         """Danh sách văn bản với hiệu lực của chúng."""
-        rows = _graph(load_settings()).documents(as_of, in_corpus=None if include_refs else True)
+        rows = _graph(load_settings())[0].documents(as_of, in_corpus=None if include_refs else True)
         if statuses:
             rows = [r for r in rows if r["status"] in statuses]
         if as_json:

@@ -5,6 +5,8 @@ import json
 
 import click
 
+from ktgs import audit
+from ktgs.cli.as_user import actor, as_user_option, resolve_viewer
 from ktgs.errors import KtgsError
 from ktgs.settings import load_settings
 
@@ -58,17 +60,21 @@ def register(main: click.Group) -> None:
     @click.option("--reuse-approved", is_flag=True, help="Dùng lại câu đã duyệt trong ngân hàng.")
     @click.option("--no-save", is_flag=True, help="Không lưu câu hỏi vào ngân hàng.")
     @click.option("--quiet", is_flag=True, help="Tắt thanh tiến trình.")
+    @as_user_option
     def build(doc, chuong, dieu, history, n, types, seed, difficulty, paraphrase, out, fmt, as_json, include_flagged,
-              no_selfcheck, reuse_approved, no_save, quiet) -> None:
+              no_selfcheck, reuse_approved, no_save, quiet, as_user) -> None:
         """Tạo đề: ktgs quiz build --doc 25/2018/QH14 --n 20 --types mcq,tf --seed 1 --out de.gift"""
         from ktgs.assistant.quiz.export import export_items
         from ktgs.assistant.quiz.service import make_quiz
 
         settings = load_settings(quiet=quiet or None)
+        viewer = resolve_viewer(settings, as_user)
         run = make_quiz(settings, list(doc), _spec(n, types, seed, difficulty, paraphrase), chuong, dieu,
                         selfcheck=not no_selfcheck, reuse_approved=reuse_approved, save=not no_save,
-                        history=history)
+                        history=history, viewer=viewer)
         items = run.quiz.items
+        audit.record(settings, actor(viewer), "quiz_build", docs=list(doc), n=len(items),
+                     unit_ids=sorted({c.unit_id for it in items for c in it.citations}))
         if as_json:
             d = run.to_dict()
             d["items"] = [{k: it.to_dict()[k] for k in ITEM_KEYS} for it in items]
@@ -81,6 +87,7 @@ def register(main: click.Group) -> None:
                        f"đều có căn cứ).", err=True)
         if out:
             res = export_items(items, out, fmt, include_flagged=include_flagged)
+            audit.record(settings, actor(viewer), "export", path=str(res.path), format=res.fmt, items=res.written)
             msg = f"Đã xuất {res.written} câu ra {res.path} ({res.fmt})"
             if res.skipped_flagged:
                 msg += f"; bỏ {res.skipped_flagged} câu bị gắn cờ (dùng --include-flagged để xuất)"

@@ -5,6 +5,9 @@ import json
 
 import click
 
+from ktgs import audit
+from ktgs.cli.as_user import actor, as_user_option, resolve_viewer
+from ktgs.index.scoped import scoped
 from ktgs.settings import load_settings
 
 
@@ -39,8 +42,9 @@ def snippet(text: str, n: int = 220) -> str:
 @click.option("--by-doc", is_flag=True, help="Mỗi văn bản một kết quả.")
 @click.option("--qdrant-url", default=None, help="Máy chủ Qdrant (http://…); mặc định: Qdrant Edge.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@as_user_option
 def search(query: str, k: int | None, doc_type, doc_number, issuer, year_from, year_to, status, as_of, mode: str,
-           by_doc: bool, qdrant_url: str | None, as_json: bool) -> None:
+           by_doc: bool, qdrant_url: str | None, as_json: bool, as_user: str | None) -> None:
     """Tìm các điều, khoản, mục liên quan đến câu hỏi (văn bản còn hiệu lực vào ngày --as-of)."""
     from ktgs.index.search import Searcher, SearchFilters
     from ktgs.index.validity import as_date
@@ -50,12 +54,14 @@ def search(query: str, k: int | None, doc_type, doc_number, issuer, year_from, y
     filters = SearchFilters(doc_type=list(doc_type) or None, doc_number=list(doc_number) or None,
                             issuer=list(issuer) or None, year_from=year_from, year_to=year_to,
                             status=list(status) or None)
-    searcher = Searcher.open(settings)
+    viewer = resolve_viewer(settings, as_user)
+    searcher = scoped(Searcher.open(settings), viewer)
     try:
         hits = searcher.search(query, k=k, mode=mode, filters=filters, group_by_doc=by_doc, as_of=day)
         excluded = list(searcher.last_excluded)
     finally:
         searcher.close()
+    audit.record(settings, actor(viewer), "search", query=query, unit_ids=[h.unit.unit_id for h in hits])
     if as_json:
         click.echo(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=2))
         return

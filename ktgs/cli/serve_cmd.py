@@ -18,10 +18,12 @@ def register(main: click.Group) -> None:
     def serve(host: str | None, port: int | None, no_ingest: bool, quiet: bool) -> None:
         """Mở giao diện web (Hỏi đáp, Tra cứu, Văn bản, Ôn tập, Đánh giá)."""
         from ktgs.assistant.ui.app import UIContext, launch
+        from ktgs.assistant.ui.auth import login_required
         from ktgs.settings import load_settings
 
         settings = load_settings(quiet=quiet or None)
-        ctx = UIContext(settings)
+        login = login_required(settings, host or settings.host)   # before any work: no users, no 0.0.0.0
+        ctx = UIContext(settings, login=login)
         if not ctx.documents():
             if no_ingest or not SEED_CORPUS.is_dir():
                 click.echo(f"Kho văn bản trong {settings.home_path} đang trống: chạy `ktgs ingest corpus/` "
@@ -36,5 +38,6 @@ def register(main: click.Group) -> None:
             click.echo("Đang nạp mô hình…", err=True)
             ctx.warm_up()
         url = f"http://{host or settings.host}:{port or settings.port}"
-        click.echo(f"Mở trình duyệt tại {url}  (Ctrl+C để dừng)", err=True)
+        click.echo(f"Mở trình duyệt tại {url}  (Ctrl+C để dừng)"
+                   + (" — cần đăng nhập (ktgs users list)" if login else ""), err=True)
         launch(settings, host=host, port=port, block=True, ctx=ctx, quiet=True)
