@@ -13,6 +13,7 @@ from typing import Any
 
 from ktgs.access import Viewer, restrict
 from ktgs.contracts import Document, Hit, Unit
+from ktgs.errors import KtgsError
 
 
 class ScopedSearcher:
@@ -50,6 +51,15 @@ class ScopedSearcher:
     def last_excluded(self) -> list[Hit]:
         return [h for h in self._searcher.last_excluded if self.viewer.sees(h.document)]
 
+    def unit_status(self, unit: Unit, as_of: Any = None) -> Any:
+        return self._searcher.unit_status(unit, as_of)
+
+    def card(self, number_or_id: str, as_of: Any = None, with_cites: bool = False) -> dict:
+        """The validity card as this viewer may see it (see `visible_card`)."""
+        hidden = {key for d in self._searcher.documents() if not self.viewer.sees(d)
+                  for key in (d.doc_id, d.doc_number) if key}
+        return visible_card(self._searcher.graph.card(number_or_id, as_of, with_cites=with_cites), hidden)
+
     def search(self, query: str, k: int | None = None, mode: str = "hybrid", filters: Any = None,
                group_by_doc: bool = False, **kwargs: Any) -> list[Hit]:
         hits = self._searcher.search(query, k=k, mode=mode, filters=restrict(filters, self.viewer),
@@ -81,3 +91,16 @@ class ScopedSearcher:
 def scoped(searcher: Any, viewer: Viewer | None) -> Any:
     """The searcher itself for the local single user (no viewer), else its scoped view."""
     return searcher if viewer is None else ScopedSearcher(searcher, viewer)
+
+
+def visible_card(card: dict, hidden: set[str]) -> dict:
+    """A legal-graph card without what a viewer may not see: a document above their level is "not
+    found" with exactly the words a number nobody knows gets (no existence oracle), and relations
+    to such documents are left out (no number, title or count of them)."""
+    if card["doc_id"] in hidden or card["doc_number"] in hidden:
+        raise KtgsError(f"không có văn bản {card['doc_number']!r} trong kho, và không văn bản nào nhắc đến nó")
+    card = dict(card)
+    card["relations"] = [r for r in card["relations"] if r.get("doc_id") not in hidden and r.get("doc_number") not in hidden]
+    if (card.get("status_unit_id") or "").split("/", 1)[0] in hidden:
+        card["status_unit_id"] = ""
+    return card

@@ -195,7 +195,10 @@ class UIContext:
 
     def card(self, doc_id: str) -> dict:
         """The validity card of a document (ktgs.index.validity.Graph.card) on the chosen date."""
-        return self.call(lambda: self.searcher.graph.card(doc_id, self.as_of or None))
+        searcher = self.searcher
+        if hasattr(searcher, "viewer"):      # a logged-in user: what they may not see is left out
+            return self.call(lambda: searcher.card(doc_id, self.as_of or None))
+        return self.call(lambda: searcher.graph.card(doc_id, self.as_of or None))
 
     def documents(self) -> list[Document]:
         """The catalog's documents, each with its status on the chosen date (the legal graph's)."""

@@ -10,6 +10,7 @@ from ktgs import audit
 from ktgs.cli.as_user import actor, as_user_option, resolve_viewer
 from ktgs.contracts import STATUSES
 from ktgs.errors import KtgsError
+from ktgs.index.scoped import visible_card
 from ktgs.settings import load_settings
 
 _KIND_NAMES = {"replaces": "thay thế", "repeals": "bãi bỏ", "ends": "làm hết hiệu lực", "amends": "sửa đổi, bổ sung",
@@ -39,18 +40,15 @@ def _graph(settings, viewer=None):
 
 
 def _card_for(settings, number: str, as_of, with_cites: bool, viewer) -> dict:
-    """The card as `viewer` may see it: a document above their level is not found, and relations to
-    such documents are left out (no number, title or count of them is shown)."""
+    """The card as `viewer` may see it (ktgs.index.scoped.visible_card)."""
     graph, hidden = _graph(settings, viewer)
     card = graph.card(number, as_of, with_cites=with_cites)
-    if hidden is not None:
-        if card["doc_id"] in hidden or card["doc_number"] in hidden:
-            raise KtgsError(f"không tìm thấy văn bản {number} trong kho")
-        card["relations"] = [r for r in card["relations"]
-                             if r.get("doc_id") not in hidden and r.get("doc_number") not in hidden]
-        if card.get("status_unit_id", "").split("/", 1)[0] in hidden:
-            card["status_unit_id"] = ""
-    return card
+    if hidden is None:
+        return card
+    try:
+        return visible_card(card, hidden)
+    except KtgsError:
+        raise KtgsError(f"không có văn bản {number!r} trong kho, và không văn bản nào nhắc đến nó") from None
 
 
 def register(main: click.Group) -> None:
