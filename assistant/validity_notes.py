@@ -22,14 +22,16 @@ def apply_validity(answer: Answer, question: str, searcher: Any, as_of: str) -> 
     (with its own citation) in front of the answer text."""
     graph = searcher.graph
     answer.as_of = as_of
+    hidden = getattr(searcher, "hidden_numbers", None) or set()   # a logged-in user's scope
+    say = (lambda text: _redacted(text, hidden)) if hidden else (lambda text: text)
     for c in answer.citations:
         unit = searcher.get_unit(c.unit_id)
         st = graph.unit_status(c.unit_id, as_of, unit.path if unit else None)
-        c.status, c.status_note = st.status, st.note
+        c.status, c.status_note = st.status, say(st.note)
         if st.note:
-            _warn(answer, f"[{c.n}] {st.note}")
+            _warn(answer, f"[{c.n}] {say(st.note)}")
         for p in st.pending:
-            _warn(answer, f"Sắp thay đổi: {p}")
+            _warn(answer, f"Sắp thay đổi: {say(p)}")
     notices = _notices(question, answer.hits, searcher, graph, as_of)
     if not notices:
         return
@@ -38,13 +40,21 @@ def apply_validity(answer: Answer, question: str, searcher: Any, as_of: str) -> 
     for st in notices:
         citation = _stating_citation(st, searcher, graph, as_of, n)
         mark = f" [{citation.n}]" if citation else ""
-        lines.append(f"{NOTICE_PREFIX}{st.reason}{mark}.")
-        _warn(answer, st.reason)
+        lines.append(f"{NOTICE_PREFIX}{say(st.reason)}{mark}.")
+        _warn(answer, say(st.reason))
         if citation:
             cited.append(citation)
             n += 1
     answer.text = "\n".join(lines) + "\n\n" + answer.text
     answer.citations = cited + answer.citations
+
+
+def _redacted(text: str, hidden: set[str]) -> str:
+    """A status sentence that names a document above the reader's level says only what it means
+    for the cited text (the status itself is kept: an old rule is never shown as in force)."""
+    if text and any(key in text for key in hidden):
+        return "Văn bản này không còn hiệu lực như nguyên văn vào ngày đã chọn."
+    return text
 
 
 def _warn(answer: Answer, text: str) -> None:

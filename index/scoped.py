@@ -51,14 +51,18 @@ class ScopedSearcher:
     def last_excluded(self) -> list[Hit]:
         return [h for h in self._searcher.last_excluded if self.viewer.sees(h.document)]
 
+    @property
+    def hidden_numbers(self) -> set[str]:
+        """Numbers and ids of catalogued documents this viewer may not see (for status notes)."""
+        return {key for d in self._searcher.documents() if not self.viewer.sees(d)
+                for key in (d.doc_id, d.doc_number) if key}
+
     def unit_status(self, unit: Unit, as_of: Any = None) -> Any:
         return self._searcher.unit_status(unit, as_of)
 
     def card(self, number_or_id: str, as_of: Any = None, with_cites: bool = False) -> dict:
         """The validity card as this viewer may see it (see `visible_card`)."""
-        hidden = {key for d in self._searcher.documents() if not self.viewer.sees(d)
-                  for key in (d.doc_id, d.doc_number) if key}
-        return visible_card(self._searcher.graph.card(number_or_id, as_of, with_cites=with_cites), hidden)
+        return visible_card(self._searcher.graph.card(number_or_id, as_of, with_cites=with_cites), self.hidden_numbers)
 
     def search(self, query: str, k: int | None = None, mode: str = "hybrid", filters: Any = None,
                group_by_doc: bool = False, **kwargs: Any) -> list[Hit]:

@@ -201,3 +201,15 @@ def test_migration_backfills_relations_of_catalogued_documents(tmp_path):
 def test_a_vbhn_unit_maps_to_the_base_law_unit(graph):
     assert graph.work_unit_id("112-VBHN-VPQH-2025/dieu-30/khoan-1") == "25-2018-QH14/dieu-30/khoan-1"
     assert graph.work_unit_id("25-2018-QH14/dieu-30/khoan-1") == "25-2018-QH14/dieu-30/khoan-1"
+
+
+def test_status_note_naming_a_document_above_the_readers_level_is_redacted(graph):
+    """A trainee reading 22-QĐ/TW learns it is no longer in force, not the number of a replacing
+    document they may not see (here 296-QĐ/TW stands in for such a document)."""
+    from ktgs.assistant.validity_notes import _redacted
+
+    note = graph.status_of("22-QĐ/TW", TODAY).note
+    assert "296-QĐ/TW" in note
+    assert _redacted(note, {"296-QĐ/TW", "296-QD-TW-2025"}) == \
+        "Văn bản này không còn hiệu lực như nguyên văn vào ngày đã chọn."
+    assert _redacted(note, {"69-QĐ/TW"}) == note            # nothing hidden named: said as it is
