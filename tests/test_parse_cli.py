@@ -32,11 +32,11 @@ def test_parse_folder_reports_each_file(tmp_path, ktgs_home):
     r = CliRunner().invoke(main, ["parse", str(tmp_path), "--quiet"])
     assert r.exit_code == 0, r.output
     lines = r.output.strip().splitlines()
-    assert "✓ de-an.txt: 56 đơn vị" in lines
+    assert "✓ de-an.txt: 120 đơn vị" in lines
     assert any(line.startswith("✗ hong.pdf: ") for line in lines)
     assert any(line.startswith("✗ rong.txt: ") for line in lines)
     assert not any("README" in line for line in lines)
-    assert lines[-1] == "Đã phân tích 1/3 tệp, 56 đơn vị; 2 tệp lỗi."
+    assert lines[-1] == "Đã phân tích 1/3 tệp, 120 đơn vị; 2 tệp lỗi."
 
 
 def test_parse_folder_all_bad_exits_1(tmp_path, ktgs_home):
