@@ -34,7 +34,7 @@ def home(tmp_path_factory, corpus_dir, e5):
     settings = Settings(home=str(tmp_path_factory.mktemp("search-home")), quiet=True)
     report = index_paths([corpus_dir / f for f in LAWS] + [DE_AN], settings, embedder=e5)
     assert not report.failed and len(report.new) == 5
-    assert report.units_indexed == 1048          # dieu 269 + khoan 726 + Đề án sections 53
+    assert report.units_indexed == 1112          # dieu 269 + khoan 726 + Đề án sections 53 + their 64 paragraphs
     return settings
 
 
@@ -133,7 +133,8 @@ def test_cli_search_json(home, monkeypatch):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert len(rows) == 3
-    assert list(rows[0]) == ["rank", "unit_id", "doc_id", "doc_number", "path", "label", "score", "text"]
+    assert list(rows[0]) == ["rank", "unit_id", "doc_id", "doc_number", "path", "label", "score", "text",
+                             "status", "status_note"]     # validity (issue 11) adds the last two
     assert rows[0]["rank"] == 1 and rows[0]["doc_number"] == rows[0]["label"].rsplit(" ", 1)[1]
     text = CliRunner().invoke(main, ["search", "Kinh phí thực hiện đề án", "--k", "2"])
     assert text.exit_code == 0 and text.output.startswith(" 1. ")
