@@ -12,6 +12,8 @@ from typing import Any, Iterator, Sequence
 from ktgs.assistant.calibrate import refusal_threshold, support_score
 from ktgs.assistant.evidence import Evidence, select_evidence
 from ktgs.assistant.extractive import extractive_answer
+from ktgs.assistant.llm_answer import candidates, compose, lead_so_far
+from ktgs.assistant.prompts import ANSWER, SELECT, answer_messages, select_messages
 from ktgs.assistant.references import add_referenced_evidence
 from ktgs.assistant.validity_notes import apply_validity
 from ktgs.assistant.verify import Verification, verify_answer
@@ -148,9 +150,6 @@ class Assistant:
                 text = extractive_answer(rewritten, evidence)
             elif mode == "local":
                 # the small local model picks and orders the quotes and writes the lead line only
-                from ktgs.assistant.llm_answer import candidates, compose, lead_so_far
-                from ktgs.assistant.prompts import SELECT, select_messages
-
                 prompt_id = SELECT.id
                 model_ids["llm"] = generator.model_id
                 cands = candidates(rewritten, evidence)
@@ -171,7 +170,6 @@ class Assistant:
                     reply = generator.complete(messages) if cands.lines else ""
                 text = compose(cands, reply)
             else:
-                from ktgs.assistant.prompts import ANSWER, answer_messages
 
                 prompt_id = ANSWER.id
                 model_ids["llm"] = generator.model_id
